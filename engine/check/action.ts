@@ -1,0 +1,98 @@
+/** Checks an action step (`run:` or `uses:`): its type exists and its inputs fit the type's schema. */
+import { compileScript, compileValue, type CompiledValue } from '../expr/index.js';
+import type { YamlPath } from '../load/load.js';
+import { builtinSteps } from '../../steps/registry.js';
+import type { StepType } from '../../steps/contract.js';
+import { validatorFor, type ErrorObject } from './ajv.js';
+import { asRecord, type Checker } from './checker.js';
+import { closest } from './closest.js';
+import { schemaIssues } from './schema-errors.js';
+
+export interface ActionParts {
+  readonly fields: { uses?: string; with?: CompiledValue; scriptVars?: { name: string; value: CompiledValue }[] };
+  readonly workflow?: { path: YamlPath; file: unknown; inputs: unknown };
+}
+
+interface RawAction {
+  readonly uses: string;
+  readonly with: Record<string, unknown>;
+  /** Where each `with` key is written in the file (run: shorthand keeps them on the step). */
+  readonly keyPath: (key: string) => YamlPath;
+}
+
+function rawAction(step: Record<string, unknown>, path: YamlPath, defaultShell: string | undefined): RawAction {
+  if (typeof step.run === 'string') {
+    const input: Record<string, unknown> = { run: step.run };
+    for (const key of ['shell', 'cwd', 'outputs'] as const) if (step[key] !== undefined) input[key] = step[key];
+    if (input.shell === undefined && defaultShell !== undefined) input.shell = defaultShell;
+    return { uses: 'shell', with: input, keyPath: (key) => [...path, key] };
+  }
+  return { uses: String(step.uses), with: asRecord(step.with) ?? {}, keyPath: (key) => [...path, 'with', key] };
+}
+
+const hasExpression = (value: unknown): boolean =>
+  typeof value === 'string' ? value.includes('${{') : value !== null && typeof value === 'object' && Object.values(value).some(hasExpression);
+
+/** A value computed at run time cannot be checked now; the step checks it again when it runs. */
+function checkable(error: ErrorObject): boolean {
+  return !(error.keyword !== 'required' && error.keyword !== 'additionalProperties' && hasExpression(error.data));
+}
+
+function checkInputs(checker: Checker, type: StepType, action: RawAction): void {
+  const validate = validatorFor(type.input);
+  if (validate(action.with)) return;
+  const errors = (validate.errors ?? []).filter(checkable);
+  for (const issue of schemaIssues(errors, action.with)) {
+    const [first, ...rest] = issue.path;
+    const base = first === undefined ? action.keyPath('') .slice(0, -1) : [...action.keyPath(String(first)), ...rest];
+    const message = issue.message.replace(/^The workflow/, `The inputs of "${type.type}"`);
+    checker.report(`input.${issue.code.replace(/^schema\./, '')}`, message, base, issue.where);
+  }
+}
+
+function compileInputs(checker: Checker, type: StepType, action: RawAction, contexts: readonly string[]): ActionParts['fields'] {
+  const input = { ...action.with };
+  const scriptVars: { name: string; value: CompiledValue }[] = [];
+  for (const key of type.scriptInputs ?? []) {
+    if (typeof input[key] !== 'string') continue;
+    const { script, vars, problems } = compileScript(input[key] as string, contexts);
+    checker.reportExpressions(problems, action.keyPath(key));
+    input[key] = script;
+    scriptVars.push(...vars);
+  }
+  const compiled = compileValue(input, contexts);
+  for (const p of compiled.problems) checker.reportExpressions([{ ...p, path: p.path.slice(1) }], action.keyPath(String(p.path[0])));
+  return { uses: type.type, with: compiled.compiled, scriptVars: scriptVars.length ? scriptVars : undefined };
+}
+
+function unknownType(checker: Checker, uses: string, path: YamlPath): void {
+  const guess = closest(uses, [...builtinSteps.keys(), 'workflow']);
+  const hint = guess ? ` Did you mean "${guess}"?` : '';
+  checker.report('step.unknown_type', `Unknown step type "${uses}".${hint} Run \`arq steps\` to list the step types`, [...path, 'uses']);
+}
+
+/** Checks and compiles one action step. */
+export function buildAction(checker: Checker, step: Record<string, unknown>, path: YamlPath, contexts: readonly string[], defaultShell?: string): ActionParts {
+  const action = rawAction(step, path, defaultShell);
+  if (action.uses === 'workflow') return workflowAction(checker, action, path, contexts);
+  const type = builtinSteps.get(action.uses);
+  if (!type) {
+    unknownType(checker, action.uses, path);
+    return { fields: { uses: action.uses } };
+  }
+  checkInputs(checker, type, action);
+  return { fields: compileInputs(checker, type, action, contexts) };
+}
+
+function workflowAction(checker: Checker, action: RawAction, path: YamlPath, contexts: readonly string[]): ActionParts {
+  const known = new Set(['path', 'inputs']);
+  for (const key of Object.keys(action.with)) {
+    if (!known.has(key)) checker.report('input.unknown_key', `Unknown key "${key}" in the inputs of "workflow". Expected one of: path, inputs`, action.keyPath(key), 'key');
+  }
+  if (typeof action.with.path !== 'string') {
+    checker.report('input.required', 'A `uses: workflow` step needs `with: { path: FILE }`: the sub-workflow to run', action.with.path === undefined ? [...path, 'uses'] : action.keyPath('path'));
+  }
+  const inputs = compileValue(action.with.inputs ?? {}, contexts);
+  checker.reportExpressions(inputs.problems, action.keyPath('inputs'));
+  return { fields: { uses: 'workflow', with: inputs.compiled }, workflow: { path: action.keyPath('path'), file: action.with.path, inputs: action.with.inputs } };
+}

@@ -1,0 +1,214 @@
+/** Builds the step tree from YAML, checking each step's shape as it goes. */
+import { compileCondition, compileValue, type CompiledValue } from '../expr/index.js';
+import type { YamlPath } from '../load/load.js';
+import { parseDuration } from '../model/duration.js';
+import type { Block, RetryPolicy, StepKind, StepNode } from '../model/types.js';
+import { asList, asRecord, type Checker } from './checker.js';
+import type { StepList, StepTree } from './tree.js';
+import { buildAction, type ActionParts } from './action.js';
+
+export const BASE_CONTEXTS = ['inputs', 'env', 'secrets', 'steps', 'run'] as const;
+export const ITEM_CONTEXTS = [...BASE_CONTEXTS, 'item', 'index'] as const;
+
+export interface Defaults {
+  readonly timeoutMs?: number;
+  readonly retry?: RetryPolicy;
+  readonly shell?: string;
+  readonly continueOnError?: boolean;
+}
+
+/** A step whose kind could only be decided from its keys. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type DraftStep = Mutable<StepNode> & { pendingWorkflow?: { path: YamlPath; file: unknown; inputs: unknown } };
+
+export class StepBuilder {
+  readonly byId = new Map<string, DraftStep>();
+  readonly firstSeen = new Map<string, YamlPath>();
+  readonly subworkflows: DraftStep[] = [];
+  private generated = 0;
+  private blocks = 0;
+
+  constructor(
+    private readonly checker: Checker,
+    readonly tree: StepTree,
+    private readonly defaults: Defaults,
+    private readonly userIds: ReadonlySet<string>,
+  ) {}
+
+  /** Builds a list of steps owned by `owner` (a composite step or a root section). */
+  buildBlock(raw: unknown, path: YamlPath, owner: DraftStep, contexts: readonly string[]): Block {
+    const items = asList(raw);
+    const dag = items.some((item) => asRecord(item)?.needs !== undefined);
+    const list: StepList = { kind: dag ? 'dag' : 'chain', owner, nodes: [] };
+    items.forEach((item, index) => {
+      const node = this.buildStep(item, [...path, index], contexts);
+      if (!node) return;
+      this.tree.place(node, list, list.nodes.length);
+      list.nodes.push(node);
+    });
+    return { name: `block${++this.blocks}`, steps: list.nodes, dag };
+  }
+
+  private buildStep(raw: unknown, path: YamlPath, contexts: readonly string[]): DraftStep | undefined {
+    const step = asRecord(raw);
+    if (!step) return undefined;
+    const kind = this.kindOf(step, path);
+    if (!kind) return undefined;
+    const node = this.common(step, path, kind, contexts);
+    this.register(node, step, path);
+    this.fillKind(node, step, path, contexts);
+    return node;
+  }
+
+  private kindOf(step: Record<string, unknown>, path: YamlPath): StepKind | undefined {
+    const bodies = ['run', 'uses', 'steps', 'parallel'].filter((key) => step[key] !== undefined);
+    if (bodies.length === 0) {
+      this.checker.report('step.no_body', 'A step needs one of run:, uses:, steps: or parallel:', path);
+      return undefined;
+    }
+    if (bodies.length > 1) {
+      this.checker.report('step.many_bodies', `A step takes only one of run:, uses:, steps: or parallel:; found ${bodies.map((b) => `${b}:`).join(' and ')}`, [...path, bodies[1]!], 'key');
+      return undefined;
+    }
+    if (step.foreach !== undefined && bodies[0] === 'parallel') {
+      this.checker.report('step.foreach_parallel', 'foreach: runs its body once per item; give the body as run:, uses: or steps:, not parallel:', [...path, 'parallel'], 'key');
+      return undefined;
+    }
+    if (step.foreach !== undefined) return 'foreach';
+    return bodies[0] === 'steps' ? 'sequence' : bodies[0] === 'parallel' ? 'parallel' : 'action';
+  }
+
+  private nextId(): string {
+    let id: string;
+    do id = `step_${++this.generated}`;
+    while (this.userIds.has(id));
+    return id;
+  }
+
+  private common(step: Record<string, unknown>, path: YamlPath, kind: StepKind, contexts: readonly string[]): DraftStep {
+    const named = typeof step.id === 'string';
+    const id = named ? (step.id as string) : this.nextId();
+    const isAction = kind === 'action';
+    const node: DraftStep = {
+      id, named, kind, path,
+      label: typeof step.name === 'string' ? step.name : named ? id : labelOf(step),
+      continueOnError: typeof step.continue_on_error === 'boolean' ? step.continue_on_error : (isAction && this.defaults.continueOnError) || false,
+      needs: typeof step.needs === 'string' ? [step.needs] : asList(step.needs).filter((n): n is string => typeof n === 'string'),
+      timeoutMs: durationOf(step.timeout) ?? (isAction ? this.defaults.timeoutMs : undefined),
+      retry: retryOf(step.retry) ?? (isAction ? this.defaults.retry : undefined),
+    };
+    if (step.if !== undefined) node.if = this.condition(step.if, [...path, 'if'], contexts);
+    if (step.env !== undefined) node.env = this.value(step.env, [...path, 'env'], contexts);
+    return node;
+  }
+
+  private register(node: DraftStep, step: Record<string, unknown>, path: YamlPath): void {
+    const first = this.firstSeen.get(node.id);
+    if (first) {
+      const at = this.checker.doc.locate(first);
+      this.checker.report('step.duplicate_id', `Duplicate step id "${node.id}": already used at line ${at.line}, column ${at.column}; step ids must be unique in the whole workflow`, [...path, 'id']);
+      return;
+    }
+    if (step.id !== undefined) this.firstSeen.set(node.id, [...path, 'id']);
+    this.byId.set(node.id, node);
+  }
+
+  private fillKind(node: DraftStep, step: Record<string, unknown>, path: YamlPath, contexts: readonly string[]): void {
+    this.rejectMisplaced(node.kind, step, path);
+    if (node.kind === 'sequence') node.body = this.buildBlock(step.steps, [...path, 'steps'], node, contexts);
+    if (node.kind === 'parallel') node.branches = this.buildBranches(step.parallel, [...path, 'parallel'], node, contexts);
+    if (node.kind === 'foreach') this.fillForeach(node, step, path, contexts);
+    if (node.kind === 'action') this.fillAction(node, step, path, contexts);
+    if (node.kind !== 'action' && step.outputs !== undefined) {
+      node.outputs = this.value(step.outputs, [...path, 'outputs'], node.kind === 'foreach' ? ITEM_CONTEXTS : contexts);
+    }
+  }
+
+  /** Each branch is a block of one step; the branches sit side by side in one parallel list. */
+  private buildBranches(raw: unknown, path: YamlPath, owner: DraftStep, contexts: readonly string[]): Block[] {
+    const list: StepList = { kind: 'parallel', owner, nodes: [] };
+    const branches: Block[] = [];
+    asList(raw).forEach((item, index) => {
+      const node = this.buildStep(item, [...path, index], contexts);
+      if (!node) return;
+      this.tree.place(node, list, list.nodes.length);
+      list.nodes.push(node);
+      branches.push({ name: `block${++this.blocks}`, steps: [node], dag: false });
+    });
+    return branches;
+  }
+
+  private rejectMisplaced(kind: StepKind, step: Record<string, unknown>, path: YamlPath): void {
+    const allowed: Record<string, boolean> = {
+      with: step.uses !== undefined, shell: step.run !== undefined, cwd: step.run !== undefined,
+      concurrency: kind === 'foreach', needs: true,
+    };
+    const owners: Record<string, string> = { with: 'uses:', shell: 'run:', cwd: 'run:', concurrency: 'foreach:' };
+    for (const key of Object.keys(owners)) {
+      if (step[key] !== undefined && !allowed[key]) {
+        this.checker.report('step.misplaced_key', `"${key}" only applies to a step with ${owners[key]}`, [...path, key], 'key');
+      }
+    }
+  }
+
+  private fillForeach(node: DraftStep, step: Record<string, unknown>, path: YamlPath, contexts: readonly string[]): void {
+    node.foreach = this.value(step.foreach, [...path, 'foreach'], contexts);
+    if (typeof step.concurrency === 'number') node.concurrency = step.concurrency;
+    const itemContexts = [...new Set([...contexts, 'item', 'index'])];
+    if (step.steps !== undefined) {
+      node.body = this.buildBlock(step.steps, [...path, 'steps'], node, itemContexts);
+      return;
+    }
+    const body: DraftStep = { id: `${node.id}__item`, named: false, kind: 'action', label: node.label, path, continueOnError: false, needs: [] };
+    this.fillAction(body, step, path, itemContexts);
+    const list: StepList = { kind: 'chain', owner: node, nodes: [body] };
+    this.tree.place(body, list, 0);
+    node.body = { name: `block${++this.blocks}`, steps: [body], dag: false };
+  }
+
+  private fillAction(node: DraftStep, step: Record<string, unknown>, path: YamlPath, contexts: readonly string[]): void {
+    const parts: ActionParts = buildAction(this.checker, step, path, contexts, this.defaults.shell);
+    Object.assign(node, parts.fields);
+    if (parts.workflow) this.subworkflows.push(Object.assign(node, { pendingWorkflow: parts.workflow }));
+  }
+
+  condition(raw: unknown, path: YamlPath, contexts: readonly string[]) {
+    const { compiled, problems } = compileCondition(String(raw), contexts);
+    this.checker.reportExpressions(problems, path);
+    return compiled;
+  }
+
+  value(raw: unknown, path: YamlPath, contexts: readonly string[]): CompiledValue {
+    const { compiled, problems } = compileValue(raw, contexts);
+    this.checker.reportExpressions(problems, path);
+    return compiled;
+  }
+}
+
+function labelOf(step: Record<string, unknown>): string {
+  if (typeof step.run === 'string') {
+    const line = step.run.trim().split('\n')[0] ?? '';
+    return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+  }
+  if (typeof step.uses === 'string') return step.uses;
+  return step.parallel !== undefined ? 'parallel' : 'steps';
+}
+
+export function durationOf(raw: unknown): number | undefined {
+  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0) return raw;
+  if (typeof raw === 'string' && /^[0-9]+(\.[0-9]+)?(ms|s|m|h)$/.test(raw)) return parseDuration(raw);
+  return undefined;
+}
+
+export function retryOf(raw: unknown): RetryPolicy | undefined {
+  const retry = asRecord(raw);
+  if (!retry) return undefined;
+  const num = (v: unknown, fallback: number) => (typeof v === 'number' ? v : fallback);
+  return {
+    attempts: num(retry.attempts, 1),
+    backoffMs: durationOf(retry.backoff) ?? 1000,
+    factor: num(retry.factor, 2),
+    maxDelayMs: durationOf(retry.max_delay),
+    jitter: num(retry.jitter, 0),
+  };
+}

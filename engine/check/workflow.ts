@@ -1,0 +1,140 @@
+/** check: a loaded document -> a checked Workflow, or every problem found in it. */
+import { readFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { packageRoot } from '../paths.js';
+import { WorkflowError, type Problem } from '../errors.js';
+import { loadWorkflowFile, type LoadedDocument } from '../load/load.js';
+import type { Block, StepNode, Workflow } from '../model/types.js';
+import { validatorFor } from './ajv.js';
+import { asList, asRecord, Checker } from './checker.js';
+import { checkNeeds } from './dag.js';
+import { buildInputs, buildSecrets } from './inputs.js';
+import { RefChecker } from './refs.js';
+import { schemaIssues } from './schema-errors.js';
+import { BASE_CONTEXTS, durationOf, retryOf, StepBuilder, type DraftStep, type Defaults } from './steps.js';
+import { StepTree } from './tree.js';
+
+/** The language's reference: the same file editors use through yaml-language-server. */
+export const workflowSchema = JSON.parse(readFileSync(join(packageRoot, 'schemas', 'workflow.schema.json'), 'utf8')) as object;
+
+interface CheckOptions {
+  /** Absolute paths of the workflows that include this one: a sub-workflow cycle is an error. */
+  readonly stack?: readonly string[];
+}
+
+function checkSchema(checker: Checker, data: unknown): void {
+  const validate = validatorFor(workflowSchema);
+  if (validate(data)) return;
+  for (const issue of schemaIssues(validate.errors ?? [], data)) checker.report(issue.code, issue.message, issue.path, issue.where);
+}
+
+function collectIds(raw: unknown, ids: Set<string>): void {
+  for (const item of asList(raw)) {
+    const step = asRecord(item);
+    if (!step) continue;
+    if (typeof step.id === 'string') ids.add(step.id);
+    collectIds(step.steps, ids);
+    collectIds(step.parallel, ids);
+  }
+}
+
+function defaultsOf(raw: Record<string, unknown>): Defaults {
+  const d = asRecord(raw.defaults) ?? {};
+  return {
+    timeoutMs: durationOf(d.timeout),
+    retry: retryOf(d.retry),
+    shell: typeof d.shell === 'string' ? d.shell : undefined,
+    continueOnError: typeof d.continue_on_error === 'boolean' ? d.continue_on_error : undefined,
+  };
+}
+
+function section(tree: StepTree, id: string): DraftStep {
+  const node: DraftStep = { id, named: false, label: id, path: [], kind: 'sequence', continueOnError: false, needs: [] };
+  tree.place(node, tree.root, tree.root.nodes.length);
+  tree.root.nodes.push(node);
+  return node;
+}
+
+function checkRefs(checker: Checker, builder: StepBuilder, sections: { outputs: DraftStep }, outputs: Workflow['outputs']): void {
+  const refs = new RefChecker(checker, builder.tree, builder.byId);
+  for (const node of builder.byId.values()) {
+    refs.check(node, { value: node.if?.value, path: [...node.path, 'if'] });
+    refs.check(node, { value: node.env, path: [...node.path, 'env'] });
+    refs.check(node, { value: node.foreach, path: [...node.path, 'foreach'] });
+    refs.check(node, { value: node.with, path: node.uses === 'shell' && node.path.length ? node.path : [...node.path, 'with'] });
+    for (const v of node.scriptVars ?? []) refs.check(node, { value: v.value, path: [...node.path, 'run'] });
+    refs.check(node, { value: node.outputs, path: [...node.path, 'outputs'], outputsOf: node });
+  }
+  refs.check(sections.outputs, { value: outputs, path: ['outputs'] });
+}
+
+function nameOf(file: string, raw: Record<string, unknown>): string {
+  return typeof raw.name === 'string' ? raw.name : basename(file, extname(file));
+}
+
+/** Checks a loaded workflow; throws a WorkflowError listing every problem, or returns the model. */
+export async function checkWorkflow(doc: LoadedDocument, options: CheckOptions = {}): Promise<Workflow> {
+  const checker = new Checker(doc);
+  checkSchema(checker, doc.data);
+  const raw = asRecord(doc.data) ?? {};
+  const userIds = new Set<string>();
+  for (const key of ['steps', 'on_failure', 'finally']) collectIds(raw[key], userIds);
+  const tree = new StepTree();
+  const builder = new StepBuilder(checker, tree, defaultsOf(raw), userIds);
+  const sections = { main: section(tree, '#main'), onFailure: section(tree, '#on_failure'), finally: section(tree, '#finally'), outputs: section(tree, '#outputs') };
+  const main: Block = builder.buildBlock(raw.steps, ['steps'], sections.main, BASE_CONTEXTS);
+  const onFailure = builder.buildBlock(raw.on_failure, ['on_failure'], sections.onFailure, BASE_CONTEXTS);
+  const fin = builder.buildBlock(raw.finally, ['finally'], sections.finally, BASE_CONTEXTS);
+  const outputs = raw.outputs === undefined ? undefined : builder.value(raw.outputs, ['outputs'], BASE_CONTEXTS);
+  const env = raw.env === undefined ? undefined : builder.value(raw.env, ['env'], BASE_CONTEXTS.filter((c) => c !== 'env' && c !== 'steps'));
+  checkNeeds(checker, tree, builder.byId.values(), (node) => rawNeedsOf(doc, node));
+  checkRefs(checker, builder, sections, outputs);
+  const workflow: Workflow = {
+    file: doc.file, name: nameOf(doc.file, raw), doc, env, outputs, main, onFailure, finally: fin,
+    inputs: buildInputs(checker, raw.inputs), secrets: buildSecrets(checker, raw.secrets), stepsById: builder.byId,
+  };
+  const problems = [...checker.problems, ...(await checkSubworkflows(checker, builder.subworkflows, options))];
+  if (problems.length) throw new WorkflowError(problems);
+  return workflow;
+}
+
+function rawNeedsOf(doc: LoadedDocument, node: StepNode): unknown {
+  let value: unknown = doc.data;
+  for (const key of [...node.path, 'needs']) value = (value as Record<string | number, unknown> | undefined)?.[key];
+  return value;
+}
+
+async function checkSubworkflows(checker: Checker, steps: readonly DraftStep[], options: CheckOptions): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  const stack = options.stack ?? [resolve(checker.doc.file)];
+  for (const step of steps) {
+    const pending = step.pendingWorkflow!;
+    if (typeof pending.file !== 'string') continue;
+    const file = resolve(dirname(checker.doc.file), pending.file);
+    if (stack.includes(file)) {
+      const cycle = [...stack.slice(stack.indexOf(file)), file].map((f) => basename(f)).join(' -> ');
+      problems.push({ code: 'workflow.cycle', message: `Sub-workflow cycle: ${cycle}; a workflow cannot run itself`, location: checker.doc.locate(pending.path) });
+      continue;
+    }
+    try {
+      step.workflow = await checkWorkflow(await loadWorkflowFile(file, { displayPath: file }), { stack: [...stack, file] });
+      checkSubInputs(checker, step, pending.inputs, problems);
+    } catch (error) {
+      if (!(error instanceof WorkflowError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  return problems;
+}
+
+function checkSubInputs(checker: Checker, step: DraftStep, raw: unknown, problems: Problem[]): void {
+  const specs = step.workflow!.inputs;
+  const given = asRecord(raw) ?? {};
+  const base = [...step.path, 'with', 'inputs'];
+  for (const name of Object.keys(given)) {
+    if (!(name in specs)) problems.push({ code: 'workflow.unknown_input', message: `Unknown input "${name}" for sub-workflow ${basename(step.workflow!.file)}; it takes: ${Object.keys(specs).join(', ') || 'no inputs'}`, location: checker.doc.locate([...base, name], 'key') });
+  }
+  for (const [name, spec] of Object.entries(specs)) {
+    if (spec.required && !(name in given)) problems.push({ code: 'workflow.missing_input', message: `Sub-workflow ${basename(step.workflow!.file)} needs input "${name}"; add it under with.inputs`, location: checker.doc.locate([...step.path, 'with'], 'key') });
+  }
+}

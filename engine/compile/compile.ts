@@ -1,0 +1,154 @@
+/**
+ * compile: a checked Workflow -> XState machine configs, plain JSON (names, not functions).
+ *
+ * The workflow's main, on_failure and finally lists become sibling states of one root machine.
+ * A composite step (steps:, parallel:, foreach:) and a DAG list run in a coordinator state whose
+ * actor starts one child actor per branch, item or node: each child runs a block machine, compiled
+ * here too and registered by name. Wide fan-out therefore never becomes a wide `type: 'parallel'`
+ * state (XState 5 enters N regions in about N^3).
+ */
+import type { Block, StepNode, Workflow } from '../model/types.js';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type StateConfig = { [key: string]: JsonValue };
+
+/** Named delays the machines use: per-attempt timeouts (ms) and retry backoffs (computed at run time). */
+export type DelaySpec = { kind: 'timeout'; ms: number } | { kind: 'backoff'; step: string };
+
+export interface CompiledWorkflow {
+  readonly workflow: Workflow;
+  /** The root machine: main -> on_failure -> finally -> end. */
+  readonly root: StateConfig;
+  /** Block machines by name, compiled on first use (a 10,000-node DAG has 10,000 small ones). */
+  block(name: string): StateConfig;
+  readonly blocks: ReadonlyMap<string, Block>;
+  readonly delays: ReadonlyMap<string, DelaySpec>;
+}
+
+const DONE = '$done';
+const FAILED = '$failed';
+
+const act = (type: string, id: string): JsonValue => ({ type, params: { id } });
+const guard = (type: string, id: string): JsonValue => ({ type, params: { id } });
+
+class Compiler {
+  readonly delays = new Map<string, DelaySpec>();
+
+  /** The transitions taken when a step's final attempt failed (or timed out). */
+  private failure(step: StepNode, timeout: boolean, next: string, fail: string): JsonValue[] {
+    const failed = (then: string): JsonValue => ({ type: 'attemptFailed', params: { id: step.id, then, timeout } });
+    const out: JsonValue[] = [];
+    if (step.retry && step.retry.attempts > 1) out.push({ guard: guard('canRetry', step.id), target: 'backoff', actions: failed('retry') });
+    if (step.continueOnError) out.push({ target: next, actions: failed('continue') });
+    else out.push({ target: fail, actions: failed('fail') });
+    return out;
+  }
+
+  private invoke(step: StepNode, next: string, fail: string): StateConfig {
+    const src = step.kind === 'action' ? 'step' : 'group';
+    return {
+      src, input: { id: step.id },
+      onDone: { target: next, actions: act('stepDone', step.id) },
+      onError: this.failure(step, false, next, fail),
+    };
+  }
+
+  /** One step: a plain invoking state, or attempt/backoff sub-states with a timeout. */
+  step(step: StepNode, next: string, fail: string): StateConfig {
+    const retries = step.retry !== undefined && step.retry.attempts > 1;
+    if (!retries && step.timeoutMs === undefined) return { id: step.id, invoke: this.invoke(step, next, fail) };
+    const attempt: StateConfig = { invoke: this.invoke(step, next, fail) };
+    if (step.timeoutMs !== undefined) {
+      const delay = `timeout:${step.id}`;
+      this.delays.set(delay, { kind: 'timeout', ms: step.timeoutMs });
+      attempt.after = { [delay]: this.failure(step, true, next, fail) };
+    }
+    const states: StateConfig = { attempt };
+    if (retries) {
+      const delay = `backoff:${step.id}`;
+      this.delays.set(delay, { kind: 'backoff', step: step.id });
+      states.backoff = { after: { [delay]: { target: 'attempt' } } };
+    }
+    return { id: step.id, initial: 'attempt', states };
+  }
+
+  /** A list of steps as states: in order, or one coordinator state for a DAG. */
+  chain(block: Block, done: string, fail: string, keepGoing = false): StateConfig {
+    if (block.dag) {
+      return { dag: { invoke: { src: 'dag', input: { block: block.name }, onDone: { target: done }, onError: { target: keepGoing ? done : fail } } } };
+    }
+    const states: StateConfig = {};
+    block.steps.forEach((step, i) => {
+      const next = i + 1 < block.steps.length ? `#${block.steps[i + 1]!.id}` : done;
+      states[step.id] = this.step(step, next, keepGoing ? next : fail);
+    });
+    return states;
+  }
+
+  initial(block: Block): string {
+    if (block.dag) return 'dag';
+    return block.steps[0]?.id ?? DONE;
+  }
+
+  /** A block run by a coordinator: ends in $done or $failed. */
+  blockMachine(block: Block): StateConfig {
+    const id = block.name;
+    const states = this.chain(block, `#${id}.${DONE}`, `#${id}.${FAILED}`);
+    return { id, initial: this.initial(block), states: { ...states, [DONE]: { type: 'final' }, [FAILED]: { type: 'final' } } };
+  }
+}
+
+function sectionStates(compiler: Compiler, name: string, block: Block, fail: string, keepGoing: boolean): StateConfig {
+  const done = `#wf.${name}.${DONE}`;
+  return { ...compiler.chain(block, done, fail, keepGoing), [DONE]: { type: 'final' } };
+}
+
+function rootMachine(compiler: Compiler, wf: Workflow): StateConfig {
+  const cancel = { CANCEL: { target: 'finally', actions: 'cancelRun' } };
+  return {
+    id: 'wf',
+    initial: 'main',
+    states: {
+      main: { initial: compiler.initial(wf.main), states: sectionStates(compiler, 'main', wf.main, '#wf.on_failure', false), onDone: 'finally', on: cancel },
+      on_failure: { initial: compiler.initial(wf.onFailure), states: sectionStates(compiler, 'on_failure', wf.onFailure, '#wf.finally', false), onDone: 'finally', on: cancel },
+      finally: { initial: compiler.initial(wf.finally), states: sectionStates(compiler, 'finally', wf.finally, '#wf.finally', true), onDone: 'end' },
+      end: { always: [{ guard: 'runCancelled', target: 'cancelled' }, { guard: 'runFailed', target: 'failed' }, { target: 'succeeded' }] },
+      succeeded: { type: 'final' },
+      failed: { type: 'final' },
+      cancelled: { type: 'final' },
+    },
+  };
+}
+
+/** `unit:ID` is the one-step block a DAG coordinator runs for node ID. */
+function blockNamed(name: string, blocks: ReadonlyMap<string, Block>, wf: Workflow): Block {
+  if (!name.startsWith('unit:')) return blocks.get(name)!;
+  return { name, steps: [wf.stepsById.get(name.slice(5))!], dag: false };
+}
+
+function collectBlocks(block: Block, into: Map<string, Block>): void {
+  into.set(block.name, block);
+  for (const step of block.steps) {
+    if (step.body) collectBlocks(step.body, into);
+    for (const branch of step.branches ?? []) collectBlocks(branch, into);
+  }
+}
+
+/** Compiles a checked workflow into machine configs. */
+export function compileWorkflow(wf: Workflow): CompiledWorkflow {
+  const compiler = new Compiler();
+  const root = rootMachine(compiler, wf);
+  const blocks = new Map<string, Block>();
+  for (const block of [wf.main, wf.onFailure, wf.finally]) collectBlocks(block, blocks);
+  // Registers every step's delays now, so the machines can be set up before any block is compiled.
+  for (const block of blocks.values()) for (const step of block.steps) compiler.step(step, '#x', '#x');
+  const cache = new Map<string, StateConfig>();
+  return {
+    workflow: wf, root, blocks, delays: compiler.delays,
+    block(name) {
+      let config = cache.get(name);
+      if (!config) cache.set(name, (config = compiler.blockMachine(blockNamed(name, blocks, wf))));
+      return config;
+    },
+  };
+}

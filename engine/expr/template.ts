@@ -1,0 +1,171 @@
+/** `${{ }}` inside YAML values: compile a whole value tree once, evaluate it many times. */
+
+import { data } from '@actions/expressions';
+import { literalOf } from './analyze.js';
+import { compileExpr, exprNode, type CompileEnv } from './compile-expr.js';
+import { evaluateExpr } from './evaluate.js';
+import { toPlain } from './lazy-data.js';
+import { isSingleExpression, splitTemplate, type Segment } from './split.js';
+import type { CompiledExpr, CompiledValue, ConstNode, EvalContext, ExprProblem, StepRef, ValuePath } from './types.js';
+
+/**
+ * Compiles every string inside `value` (objects and arrays are walked). A string that is exactly
+ * one `${{ }}` (surrounding whitespace allowed) keeps its result's type; a string with other text
+ * or several expressions becomes a string. Problems are collected, never thrown.
+ * @example compileValue({ n: '${{ inputs.n }}' }, ['inputs']).compiled
+ */
+export function compileValue(
+  value: unknown,
+  contexts: readonly string[],
+): { compiled: CompiledValue; problems: ExprProblem[] } {
+  const env: CompileEnv = { contexts, problems: [] };
+  return { compiled: compileNode(value, [], env), problems: env.problems };
+}
+
+function compileNode(value: unknown, path: ValuePath, env: CompileEnv): CompiledValue {
+  if (typeof value === 'string') return compileString(value, path, env);
+  if (Array.isArray(value)) return compileArray(value, path, env);
+  if (isPlainObject(value)) return compileObject(value, path, env);
+  return { kind: 'const', value };
+}
+
+function compileArray(value: readonly unknown[], path: ValuePath, env: CompileEnv): CompiledValue {
+  const items = value.map((item, index) => compileNode(item, [...path, index], env));
+  if (!items.every(isConstNode)) return { kind: 'array', items };
+  return { kind: 'const', value: items.map((item) => item.value) };
+}
+
+/** Keys are taken literally: an expression in a key is not evaluated. */
+function compileObject(value: Record<string, unknown>, path: ValuePath, env: CompileEnv): CompiledValue {
+  const entries = Object.entries(value).map(
+    ([key, item]) => [key, compileNode(item, [...path, key], env)] as const,
+  );
+  if (!entries.every(([, item]) => isConstNode(item))) return { kind: 'object', entries };
+  return { kind: 'const', value: Object.fromEntries(entries.map(([key, item]) => [key, constValue(item)])) };
+}
+
+function compileString(value: string, path: ValuePath, env: CompileEnv): CompiledValue {
+  if (!value.includes('${{')) return { kind: 'const', value };
+  const split = splitTemplate(value);
+  if (!split.ok) {
+    env.problems.push({ path, offset: split.offset, message: split.message, expression: split.text });
+    return { kind: 'const', value };
+  }
+  const parts = split.segments.map((segment) => compileSegment(segment, path, env));
+  if (parts.includes(undefined)) return { kind: 'const', value };
+  const compiled = parts as (string | CompiledExpr)[];
+  const whole = wholeValue(split.segments, compiled);
+  return whole !== undefined ? exprNode(whole) : interpolation(compiled);
+}
+
+function compileSegment(segment: Segment, path: ValuePath, env: CompileEnv): string | CompiledExpr | undefined {
+  return segment.kind === 'text' ? segment.text : compileExpr(segment.text, { path, offset: segment.offset }, env);
+}
+
+/** The one expression of a string that holds nothing else but whitespace. */
+function wholeValue(segments: readonly Segment[], parts: readonly (string | CompiledExpr)[]): CompiledExpr | undefined {
+  if (!isSingleExpression(segments)) return undefined;
+  return parts.find((part): part is CompiledExpr => typeof part !== 'string');
+}
+
+/** Bare literals are folded in now; a string made only of them is a constant. */
+function interpolation(parts: readonly (string | CompiledExpr)[]): CompiledValue {
+  const folded = parts.map((part) => {
+    const literal = typeof part === 'string' ? undefined : literalOf(part.ast);
+    return literal === undefined ? part : stringifyValue(toPlain(literal));
+  });
+  if (folded.every((part) => typeof part === 'string')) return { kind: 'const', value: folded.join('') };
+  return { kind: 'interp', parts: folded };
+}
+
+/**
+ * Evaluates a compiled value to plain JS. Constants are returned as compiled, not copied: do not
+ * mutate them. Throws ExpressionRuntimeError when an expression fails.
+ */
+export function evaluateValue(compiled: CompiledValue, ctx: EvalContext): unknown {
+  switch (compiled.kind) {
+    case 'const':
+      return compiled.value;
+    case 'expr':
+      return toPlain(evaluateExpr(compiled.expr, ctx));
+    case 'interp':
+      return compiled.parts.map((part) => interpolate(part, ctx)).join('');
+    case 'array':
+      return compiled.items.map((item) => evaluateValue(item, ctx));
+    case 'object':
+      return Object.fromEntries(compiled.entries.map(([key, item]) => [key, evaluateValue(item, ctx)]));
+  }
+}
+
+/**
+ * How a value reads inside a string: null is '', booleans 'true'/'false', numbers as GitHub
+ * formats them (at most 15 significant decimals, `1.5`, `1e+21`), strings as they are. Arrays and
+ * objects become compact JSON; GitHub prints 'Array' / 'Object' there, which no script can use.
+ */
+export function stringifyValue(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number') return new data.NumberData(value).coerceString();
+  if (typeof value === 'bigint') return value.toString();
+  return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? Number(item) : item)) ?? '';
+}
+
+function interpolate(part: string | CompiledExpr, ctx: EvalContext): string {
+  return typeof part === 'string' ? part : stringifyData(evaluateExpr(part, ctx));
+}
+
+function stringifyData(value: data.ExpressionData): string {
+  return value.primitive ? value.coerceString() : stringifyValue(toPlain(value));
+}
+
+/** True when no expression is left anywhere inside: evaluation would return the value as is. */
+export function isConstant(compiled: CompiledValue): boolean {
+  return compiled.kind === 'const';
+}
+
+/** Every literal `steps.<id>` access, with where its expression sits. */
+export function stepRefs(compiled: CompiledValue): StepRef[] {
+  return [...expressionsOf(compiled)].flatMap((expr) =>
+    expr.facts.stepIds.map((id) => ({ id, path: expr.path, offset: expr.offset })),
+  );
+}
+
+/** The contexts any expression inside reads, named as declared at compile time. */
+export function contextsUsed(compiled: CompiledValue): Set<string> {
+  const used = new Set<string>();
+  for (const expr of expressionsOf(compiled)) for (const name of expr.facts.contexts) used.add(name);
+  return used;
+}
+
+/** The compiled expressions inside a value, in document order. */
+export function* expressionsOf(compiled: CompiledValue): Generator<CompiledExpr> {
+  switch (compiled.kind) {
+    case 'expr':
+      yield compiled.expr;
+      break;
+    case 'interp':
+      for (const part of compiled.parts) if (typeof part !== 'string') yield part;
+      break;
+    case 'array':
+      for (const item of compiled.items) yield* expressionsOf(item);
+      break;
+    case 'object':
+      for (const [, item] of compiled.entries) yield* expressionsOf(item);
+      break;
+  }
+}
+
+function isConstNode(node: CompiledValue): node is ConstNode {
+  return node.kind === 'const';
+}
+
+function constValue(node: CompiledValue): unknown {
+  return node.kind === 'const' ? node.value : undefined;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}

@@ -1,0 +1,88 @@
+/** Runs one attempt of a step: decide whether it runs, resolve its inputs, call its type. */
+import { builtinSteps } from '../../steps/registry.js';
+import { StepError, type LogStream, type StepContext } from '../../steps/contract.js';
+import { evaluateCondition, evaluateValue, isConstant, stringifyValue } from '../expr/index.js';
+import type { StepNode } from '../model/types.js';
+import { validatorFor } from '../check/ajv.js';
+import { schemaIssues } from '../check/schema-errors.js';
+import type { Frame } from './frame.js';
+import { finishStep } from './record.js';
+import { runComposite } from './groups.js';
+import { runSubworkflow } from './subworkflow.js';
+
+/** A step whose `if:` was false: the machine records it as skipped. */
+export class Skipped {
+  constructor(readonly reason: string) {}
+}
+
+/** A step not started because its group is failing or the run is cancelled. */
+export class Halted extends Error {}
+
+let runningKeys = 0;
+
+/** Evaluates a step's `env:` over the env around it. */
+export function stepEnv(frame: Frame, node: StepNode): Readonly<Record<string, string>> {
+  if (!node.env) return frame.env;
+  const values = evaluateValue(node.env, frame.evalContext()) as Record<string, unknown>;
+  const env = { ...frame.env };
+  for (const [key, value] of Object.entries(values)) env[key] = stringifyValue(value);
+  return env;
+}
+
+function shouldRun(frame: Frame, node: StepNode): boolean {
+  return node.if === undefined || evaluateCondition(node.if, frame.evalContext());
+}
+
+/** Starts an attempt; the returned promise settles only when the step has released everything. */
+export async function executeStep(frame: Frame, id: string, signal: AbortSignal): Promise<unknown> {
+  const node = frame.node(id);
+  const attempt = (frame.attempts.get(id) ?? 0) + 1;
+  frame.attempts.set(id, attempt);
+  if (attempt === 1) {
+    if (frame.halt.halted()) throw new Halted(frame.instance.control.cancelled ? 'the run was cancelled' : 'an earlier step failed');
+    if (!shouldRun(frame, node)) return new Skipped('its if: condition was false');
+    frame.started.set(id, Date.now());
+  }
+  const { runtime } = frame;
+  runtime.emit({ type: 'step.started', run: runtime.runId, step: frame.instance.prefix + id, label: node.label, attempt, time: Date.now(), item: frame.itemIndex() });
+  const key = String(++runningKeys);
+  const { control } = frame.instance;
+  control.markRunning(key, () => finishStep(frame, node, attempt, { status: 'cancelled', error: 'Cancelled' }));
+  const work = node.kind === 'action' ? runAction(frame, node, attempt, signal) : runComposite(frame, node, signal);
+  return runtime.track(work).finally(() => control.markStopped(key));
+}
+
+function checkInput(node: StepNode, schema: object, input: unknown): void {
+  const validate = validatorFor(schema);
+  if (validate(input)) return;
+  const issue = schemaIssues(validate.errors ?? [], input)[0]!;
+  const where = issue.path.length ? ` at with.${issue.path.join('.')}` : '';
+  throw new StepError('input.invalid', `Invalid input for "${node.uses}"${where}: ${issue.message}`);
+}
+
+function processEnv(frame: Frame, node: StepNode, env: Readonly<Record<string, string>>): Record<string, string> {
+  const ctx = frame.evalContext(env);
+  const out: Record<string, string> = { ...frame.runtime.options.baseEnv, ...env };
+  for (const v of node.scriptVars ?? []) out[v.name] = stringifyValue(evaluateValue(v.value, ctx));
+  return out;
+}
+
+async function runAction(frame: Frame, node: StepNode, attempt: number, signal: AbortSignal): Promise<unknown> {
+  const env = stepEnv(frame, node);
+  const input = node.with ? evaluateValue(node.with, frame.evalContext(env)) : {};
+  if (node.uses === 'workflow') return runSubworkflow(frame, node, input as Record<string, unknown>, signal);
+  const type = builtinSteps.get(node.uses!)!;
+  if (node.with && !isConstant(node.with)) checkInput(node, type.input, input);
+  return type.run(input as Record<string, unknown>, stepContext(frame, node, attempt, signal, processEnv(frame, node, env)));
+}
+
+function stepContext(frame: Frame, node: StepNode, attempt: number, signal: AbortSignal, env: Record<string, string>): StepContext {
+  const { runtime } = frame;
+  const step = frame.instance.prefix + node.id;
+  const item = frame.itemIndex();
+  return {
+    signal, stepId: node.id, attempt, env,
+    workdir: runtime.options.workdir, tmpdir: runtime.options.tmpdir,
+    log: (stream: LogStream, line: string) => runtime.emit({ type: 'step.log', run: runtime.runId, step, stream, line, time: Date.now(), item }),
+  };
+}

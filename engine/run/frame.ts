@@ -1,0 +1,81 @@
+/** A frame is what one running block sees: its workflow instance, results scope, halt scope and env. */
+import type { CompiledWorkflow } from '../compile/compile.js';
+import type { EvalContext } from '../expr/index.js';
+import type { StepNode } from '../model/types.js';
+import type { Control, Runtime } from './runtime.js';
+import { Halt, Scope } from './scope.js';
+
+export type Section = 'main' | 'on_failure' | 'finally';
+
+/** One workflow being run: the root workflow, or a sub-workflow called by a step. */
+export interface Instance {
+  readonly runtime: Runtime;
+  readonly control: Control;
+  readonly compiled: CompiledWorkflow;
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly secrets: Readonly<Record<string, string>>;
+  /** Workflow-level env, evaluated once when the instance starts. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Prepended to step ids in events (`deploy/` for the steps of a sub-workflow called by `deploy`). */
+  readonly prefix: string;
+  readonly nodes: ReadonlyMap<string, StepNode>;
+  readonly startedAt: number;
+  /** The halt scope of the whole instance: failing once a step of `main` failed uncovered. */
+  readonly halt: Halt;
+  readonly machines: MachineSource;
+}
+
+/** Where block machines come from (engine/run/machines.ts); an interface to keep imports one-way. */
+export interface MachineSource {
+  root(): import('xstate').AnyStateMachine;
+  block(name: string): import('xstate').AnyStateMachine;
+}
+
+export class Frame {
+  readonly attempts = new Map<string, number>();
+  readonly started = new Map<string, number>();
+  readonly nextDelay = new Map<string, number>();
+
+  constructor(
+    readonly instance: Instance,
+    readonly scope: Scope,
+    readonly halt: Halt,
+    readonly env: Readonly<Record<string, string>>,
+    readonly section: Section,
+  ) {}
+
+  get runtime(): Runtime {
+    return this.instance.runtime;
+  }
+
+  node(id: string): StepNode {
+    return this.instance.nodes.get(id)!;
+  }
+
+  /** A frame for the blocks of a composite step: a halt scope of their own, the same results. */
+  child(env: Readonly<Record<string, string>>, scope: Scope = this.scope): Frame {
+    return new Frame(this.instance, scope, this.halt.child(), env, this.section);
+  }
+
+  /** The index of the foreach item this frame runs for, if any (shown in events). */
+  itemIndex(): number | undefined {
+    return this.scope.itemContext()?.index;
+  }
+
+  runStatus(): string {
+    if (this.instance.control.cancelled) return 'cancelled';
+    return this.instance.halt.failed() ? 'failed' : 'succeeded';
+  }
+
+  /** What expressions see: `env` is the given one (a step's own env for its inputs). */
+  evalContext(env: Readonly<Record<string, string>> = this.env): EvalContext {
+    const item = this.scope.itemContext();
+    const { instance } = this;
+    const contexts: Record<string, unknown> = {
+      inputs: instance.inputs, env, secrets: instance.secrets, steps: this.scope.steps,
+      run: { id: this.runtime.runId, workflow: instance.compiled.workflow.name, status: this.runStatus(), workdir: this.runtime.options.workdir, started_at: new Date(instance.startedAt).toISOString() },
+    };
+    if (item) Object.assign(contexts, item);
+    return { contexts, status: { failed: this.halt.failed(), cancelled: this.instance.control.cancelled } };
+  }
+}

@@ -1,0 +1,109 @@
+/** Starting a workflow instance (the run's root workflow, or a sub-workflow) and driving its root machine. */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { createActor } from 'xstate';
+import { compileWorkflow, type CompiledWorkflow } from '../compile/compile.js';
+import { UsageError } from '../errors.js';
+import { evaluateValue, stringifyValue } from '../expr/index.js';
+import type { StepNode, Workflow, Block } from '../model/types.js';
+import { Frame, type Instance } from './frame.js';
+import { Machines } from './machines.js';
+import { Control, type Runtime } from './runtime.js';
+import { Halt, Scope } from './scope.js';
+import { errorMessage } from './record.js';
+import type { RunStatus } from './events.js';
+
+const compiledCache = new WeakMap<Workflow, { compiled: CompiledWorkflow; machines: Machines; nodes: Map<string, StepNode> }>();
+
+function collectNodes(block: Block, into: Map<string, StepNode>): void {
+  for (const step of block.steps) {
+    into.set(step.id, step);
+    if (step.body) collectNodes(step.body, into);
+    for (const branch of step.branches ?? []) collectNodes(branch, into);
+  }
+}
+
+function prepared(workflow: Workflow) {
+  let entry = compiledCache.get(workflow);
+  if (!entry) {
+    const compiled = compileWorkflow(workflow);
+    const nodes = new Map<string, StepNode>();
+    for (const block of [workflow.main, workflow.onFailure, workflow.finally]) collectNodes(block, nodes);
+    entry = { compiled, machines: new Machines(compiled), nodes };
+    compiledCache.set(workflow, entry);
+  }
+  return entry;
+}
+
+/** Reads each secret from its variable or file; a missing required secret stops the run before it starts. */
+export function resolveSecrets(workflow: Workflow, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(workflow.secrets)) {
+    const value = spec.env !== undefined ? env[spec.env] : readSecretFile(workflow, spec.file!);
+    if (value === undefined && spec.required) {
+      throw new UsageError('secret.missing', `Secret "${name}" is missing: set ${spec.env !== undefined ? `the environment variable ${spec.env}` : `the file ${spec.file}`}`);
+    }
+    if (value !== undefined) values[name] = value;
+  }
+  return values;
+}
+
+function readSecretFile(workflow: Workflow, file: string): string | undefined {
+  try {
+    return readFileSync(resolve(dirname(workflow.file), file), 'utf8').replace(/\r?\n$/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+export interface InstanceResult {
+  readonly status: RunStatus;
+  readonly outputs: Record<string, unknown>;
+  readonly error?: string;
+}
+
+function workflowEnv(workflow: Workflow, frameLike: Frame): Record<string, string> {
+  if (!workflow.env) return {};
+  const values = evaluateValue(workflow.env, frameLike.evalContext({})) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, stringifyValue(v)]));
+}
+
+/** Creates an instance whose root frame is ready to run. */
+export function createInstance(runtime: Runtime, workflow: Workflow, inputs: Record<string, unknown>, secrets: Record<string, string>, prefix = ''): Frame {
+  const { compiled, machines, nodes } = prepared(workflow);
+  const control = new Control();
+  const halt = new Halt(undefined, () => control.cancelled);
+  const base = { runtime, control, compiled, machines, nodes, inputs, secrets, prefix, halt, startedAt: Date.now() };
+  const draft: Instance = { ...base, env: {} };
+  const env = workflowEnv(workflow, new Frame(draft, new Scope(), halt, {}, 'main'));
+  const instance: Instance = { ...base, env };
+  return new Frame(instance, new Scope(), halt, env, 'main');
+}
+
+function evaluateOutputs(frame: Frame): { outputs: Record<string, unknown>; error?: string } {
+  const spec = frame.instance.compiled.workflow.outputs;
+  if (!spec) return { outputs: {} };
+  try {
+    return { outputs: evaluateValue(spec, frame.evalContext()) as Record<string, unknown> };
+  } catch (error) {
+    return { outputs: {}, error: errorMessage(error) };
+  }
+}
+
+/** Runs an instance's root machine to its end; `signal` cancels it (finally: still runs). */
+export async function runInstance(frame: Frame, signal?: AbortSignal): Promise<InstanceResult> {
+  const actor = createActor(frame.instance.machines.root(), { input: frame });
+  const ended = new Promise<string>((resolveEnd, rejectEnd) => {
+    actor.subscribe({ complete: () => resolveEnd(String(actor.getSnapshot().value)), error: rejectEnd });
+  });
+  const onAbort = () => actor.send({ type: 'CANCEL' });
+  signal?.addEventListener('abort', onAbort, { once: true });
+  actor.start();
+  if (signal?.aborted) onAbort();
+  const status = (await ended) as RunStatus;
+  signal?.removeEventListener('abort', onAbort);
+  await frame.runtime.settle();
+  const { outputs, error } = evaluateOutputs(frame);
+  if (error && status === 'succeeded') return { status: 'failed', outputs, error: `Workflow outputs: ${error}` };
+  return { status, outputs, error: status === 'failed' ? frame.instance.halt.reason : undefined };
+}

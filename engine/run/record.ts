@@ -1,0 +1,43 @@
+/** Records how a step ended: in its scope (for `steps.ID`), in its halt scope, and as an event. */
+import type { StepNode } from '../model/types.js';
+import type { Frame } from './frame.js';
+import type { StepStatus, StepView } from './scope.js';
+
+export interface Ending {
+  readonly status: StepStatus;
+  readonly outputs?: StepView['outputs'];
+  readonly error?: string;
+  /** A failure that continue_on_error lets the workflow go past. */
+  readonly continued?: boolean;
+}
+
+const finished = new WeakMap<Frame, Map<string, number>>();
+
+/** Whether this attempt was already recorded (a cancel can race a timeout or a late result). */
+function claim(frame: Frame, id: string, attempt: number): boolean {
+  let byId = finished.get(frame);
+  if (!byId) finished.set(frame, (byId = new Map()));
+  if (byId.get(id) === attempt) return false;
+  byId.set(id, attempt);
+  return true;
+}
+
+/** Records the end of a step, once per attempt. */
+export function finishStep(frame: Frame, node: StepNode, attempt: number, ending: Ending): void {
+  if (!claim(frame, node.id, attempt)) return;
+  const conclusion = ending.continued ? 'succeeded' : ending.status;
+  frame.scope.set(node.id, { status: ending.status, outcome: ending.status, conclusion, outputs: ending.outputs ?? {}, error: ending.error });
+  if (ending.status === 'failed' && !ending.continued) frame.halt.fail(`Step "${node.id}" failed: ${ending.error ?? 'unknown error'}`);
+  const { runtime } = frame;
+  const started = frame.started.get(node.id);
+  runtime.emit({
+    type: 'step.finished', run: runtime.runId, step: frame.instance.prefix + node.id, label: node.label, status: ending.status,
+    time: Date.now(), duration_ms: started === undefined ? 0 : Date.now() - started, attempts: attempt,
+    error: ending.error, outputs: ending.outputs, item: frame.itemIndex(), continued: ending.continued || undefined,
+  });
+}
+
+/** The message of anything a step threw. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,156 @@
+/**
+ * Killing whole process trees.
+ *
+ * A step's command runs as the leader of its own process group (spawned `detached`), so one
+ * signal to `-pgid` reaches every descendant that did not leave the group. Killing only the
+ * direct child is not enough: backgrounded grandchildren survive it and keep its pipes open.
+ * On Windows there are no process groups; `taskkill /T` walks the tree from the pid instead.
+ *
+ * @example
+ * trackGroup(child.pid);
+ * await killTree(child.pid, { graceMs: 5000 }); // SIGTERM, then SIGKILL after 5 s
+ * untrackGroup(child.pid);
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+
+/** Options of {@link killTree}. */
+export interface KillTreeOptions {
+  /** How long the group may handle SIGTERM before it gets SIGKILL, in milliseconds. */
+  readonly graceMs: number;
+}
+
+const POLL_MS = 25;
+// SIGKILL cannot be caught, but a process stuck in uninterruptible I/O dies only when the
+// I/O ends; waiting for it forever would hang the engine, so the last wait is bounded too.
+const AFTER_KILL_WAIT_MS = 5000;
+
+const tracked = new Set<number>();
+
+/** Registers a live process group so {@link killAllTrackedSync} can reach it at exit. */
+export function trackGroup(pgid: number): void {
+  tracked.add(pgid);
+}
+
+/** Forgets a process group whose members are all gone. */
+export function untrackGroup(pgid: number): void {
+  tracked.delete(pgid);
+}
+
+/** The process groups registered and not yet forgotten. */
+export function trackedGroups(): number[] {
+  return [...tracked];
+}
+
+/**
+ * Whether any member of the group is still alive. Zombies count as gone: they run nothing,
+ * and an init that never reaps them would otherwise keep the group "alive" forever.
+ */
+export function groupAlive(pgid: number): boolean {
+  if (process.platform === 'win32') return signalProcess(pgid, 0);
+  // The common case (everyone exited and was reaped) costs one syscall, not a /proc scan.
+  if (!signalGroup(pgid, 0)) return false;
+  if (process.platform !== 'linux') return true;
+  return hasLiveMember(pgid);
+}
+
+/**
+ * Stops every process of the group: SIGTERM, up to `graceMs` for it to exit, then SIGKILL.
+ * Resolves when no member is left alive (or a bounded wait after SIGKILL ran out); never
+ * rejects because the group is already gone.
+ */
+export async function killTree(pgid: number, { graceMs }: KillTreeOptions): Promise<void> {
+  if (process.platform === 'win32') return killTreeWindows(pgid);
+  if (!groupAlive(pgid)) return;
+  signalGroup(pgid, 'SIGTERM');
+  // A stopped process (Ctrl-Z, SIGSTOP) only acts on SIGTERM once it runs again.
+  signalGroup(pgid, 'SIGCONT');
+  if (await waitUntilGone(pgid, graceMs)) return;
+  signalGroup(pgid, 'SIGKILL');
+  await waitUntilGone(pgid, AFTER_KILL_WAIT_MS);
+}
+
+/**
+ * Signals every tracked group at once, synchronously: the only kind of work Node still runs
+ * in a `process.on('exit')` handler.
+ */
+export function killAllTrackedSync(signal: NodeJS.Signals = 'SIGKILL'): void {
+  for (const pgid of tracked) {
+    if (process.platform === 'win32') {
+      spawnSync('taskkill', ['/T', '/F', '/PID', String(pgid)], { stdio: 'ignore', windowsHide: true });
+    } else {
+      signalGroup(pgid, signal);
+    }
+  }
+  tracked.clear();
+}
+
+/** Polls until the group is gone or `timeoutMs` ran out; tells which happened. */
+async function waitUntilGone(pgid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (!groupAlive(pgid)) return true;
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    await delay(Math.min(POLL_MS, left));
+  }
+}
+
+/** Sends a signal to a whole group; false when the group no longer exists. */
+function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  // kill(0) and kill(-1) would signal our own group or every process we may signal.
+  if (!Number.isInteger(pgid) || pgid <= 1) return false;
+  return signalProcess(-pgid, signal);
+}
+
+function signalProcess(pid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else, so it is still alive.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Scans /proc for a member of the group that is not a zombie. */
+function hasLiveMember(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return true; // No /proc to tell zombies apart: trust kill(-pgid, 0), which found the group.
+  }
+  for (const entry of entries) {
+    const code = entry.charCodeAt(0);
+    if (code < 48 || code > 57) continue;
+    const stat = readStat(entry);
+    if (stat && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X') return true;
+  }
+  return false;
+}
+
+/** Reads state and process group from /proc/PID/stat; undefined if the process just exited. */
+function readStat(pid: string): { state: string; pgrp: number } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) may contain spaces and parentheses: fields restart after the last ')'.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[0] ?? '', pgrp: Number(fields[2]) };
+}
+
+/** Windows has no process groups: taskkill walks the tree from the pid, forcibly. */
+async function killTreeWindows(pid: number): Promise<void> {
+  if (!signalProcess(pid, 0)) return;
+  const killer = spawn('taskkill', ['/T', '/F', '/PID', String(pid)], { stdio: 'ignore', windowsHide: true });
+  await new Promise<void>((resolve) => {
+    killer.once('error', () => resolve());
+    killer.once('close', () => resolve());
+  });
+  await waitUntilGone(pid, AFTER_KILL_WAIT_MS);
+}

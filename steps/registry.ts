@@ -1,0 +1,18 @@
+/**
+ * The one list of built-in step types. Each module is light: heavy libraries (execa, webdriverio,
+ * openai, systeminformation) are imported inside `run`, so listing the types costs nothing.
+ */
+import type { StepType } from './contract.js';
+import { fail } from './core/fail.js';
+import { log } from './core/log.js';
+import { noop } from './core/noop.js';
+import { sleep } from './core/sleep.js';
+import { shell } from './os/shell.js';
+
+const builtins: readonly StepType[] = [shell, noop, log, fail, sleep] as readonly StepType[];
+
+/** Built-in step types by name. */
+export const builtinSteps: ReadonlyMap<string, StepType> = new Map(builtins.map((s) => [s.type, s]));
+
+/** Names that `uses:` accepts besides the step types: handled by the engine itself. */
+export const engineStepNames: readonly string[] = ['workflow'];
