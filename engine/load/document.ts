@@ -100,7 +100,7 @@ class PathFinder {
 
   private child(parent: ParsedNode | null, segment: string | number): Found | undefined {
     if (isSeq(parent)) {
-      const item = parent.items[Number(segment)];
+      const item = isIndex(segment) ? parent.items[Number(segment)] : undefined;
       return item ? { node: item, key: null, complete: true } : undefined;
     }
     if (!isMap(parent)) return undefined;
@@ -138,4 +138,8 @@ class PathFinder {
     this.indexes.set(map, index);
     return index;
   }
+}
+
+function isIndex(segment: string | number): boolean {
+  return typeof segment === 'number' ? Number.isInteger(segment) : /^\d+$/.test(segment);
 }

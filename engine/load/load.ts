@@ -4,7 +4,7 @@
  *
  * @example
  * const doc = await loadWorkflowFile('release.yaml');
- * doc.locate(['steps', 1, 'with', 'url']); // { file: 'release.yaml', line: 12, column: 14 }
+ * doc.locate(['steps', 1, 'with', 'url']); // { file: 'release.yaml', line: 12, column: 12 }
  */
 import { WorkflowError, sortProblems } from '../errors.js';
 import { toData } from './convert.js';
@@ -19,13 +19,13 @@ export type { LoadedDocument, YamlPath } from './document.js';
 export { DEFAULT_MAX_BYTES } from './limits.js';
 
 /** Options of `parseWorkflowText`. */
-export interface ParseOptions {
+export interface ParseWorkflowOptions {
   /** Largest accepted text, in UTF-8 bytes (default 1 MiB). */
   readonly maxBytes?: number;
 }
 
 /** Options of `loadWorkflowFile`. */
-export interface LoadOptions extends ParseOptions {
+export interface LoadWorkflowOptions extends ParseWorkflowOptions {
   /** The name used in messages instead of `path` (e.g. the path as the user typed it). */
   readonly displayPath?: string;
 }
@@ -34,7 +34,7 @@ export interface LoadOptions extends ParseOptions {
  * Parses workflow text named `file`. Throws a WorkflowError carrying every problem found.
  * @example parseWorkflowText('name: hello\nsteps: []\n', 'hello.yaml').data // { name: 'hello', steps: [] }
  */
-export function parseWorkflowText(text: string, file: string, options: ParseOptions = {}): LoadedDocument {
+export function parseWorkflowText(text: string, file: string, options: ParseWorkflowOptions = {}): LoadedDocument {
   const { maxBytes = DEFAULT_MAX_BYTES } = options;
   const size = Buffer.byteLength(text, 'utf8');
   if (size > maxBytes) {
@@ -54,7 +54,7 @@ export function parseWorkflowText(text: string, file: string, options: ParseOpti
  * Reads and parses the workflow file at `path`. The size is checked before the text is read.
  * @example const doc = await loadWorkflowFile('workflows/deploy.yaml');
  */
-export async function loadWorkflowFile(path: string, options: LoadOptions = {}): Promise<LoadedDocument> {
+export async function loadWorkflowFile(path: string, options: LoadWorkflowOptions = {}): Promise<LoadedDocument> {
   const { maxBytes = DEFAULT_MAX_BYTES, displayPath = path } = options;
   const bytes = await readWorkflowBytes(path, displayPath, maxBytes);
   return parseWorkflowText(decodeUtf8(bytes, displayPath), displayPath, { maxBytes });

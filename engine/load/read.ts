@@ -1,7 +1,7 @@
 /** Reads a workflow file as UTF-8 text, never more than the size limit. */
 import { open, type FileHandle } from 'node:fs/promises';
 
-import { WorkflowError } from '../errors.js';
+import { WorkflowError, type SourceLocation } from '../errors.js';
 import { describeStreamTooLarge, describeTooLarge } from './limits.js';
 import { startOf } from './position.js';
 
@@ -88,13 +88,13 @@ function firstInvalidByte(bytes: Uint8Array): number {
   return i;
 }
 
-function locateByte(bytes: Uint8Array, offset: number, file: string): { file: string; line: number; column: number } {
+function locateByte(bytes: Uint8Array, offset: number, file: string): SourceLocation {
   const before = new TextDecoder('utf-8').decode(bytes.subarray(0, offset));
   const lineStart = before.lastIndexOf('\n') + 1;
   const line = before.split('\n').length;
   return { file, line, column: before.length - lineStart + 1 };
 }
 
-function encodingError(message: string, location: { file: string; line: number; column: number }): WorkflowError {
+function encodingError(message: string, location: SourceLocation): WorkflowError {
   return new WorkflowError([{ code: 'load.encoding', message, location }]);
 }

@@ -44,7 +44,7 @@ export async function executeStep(frame: Frame, id: string, signal: AbortSignal)
     frame.started.set(id, Date.now());
   }
   const { runtime } = frame;
-  runtime.emit({ type: 'step.started', run: runtime.runId, step: frame.instance.prefix + id, label: node.label, attempt, time: Date.now(), item: frame.itemIndex() });
+  runtime.emit({ type: 'step.started', run: runtime.runId, step: frame.eventId(id), label: node.label, attempt, time: Date.now(), item: frame.itemIndex() });
   const key = String(++runningKeys);
   const { control } = frame.instance;
   control.markRunning(key, () => finishStep(frame, node, attempt, { status: 'cancelled', error: 'Cancelled' }));
@@ -78,7 +78,7 @@ async function runAction(frame: Frame, node: StepNode, attempt: number, signal: 
 
 function stepContext(frame: Frame, node: StepNode, attempt: number, signal: AbortSignal, env: Record<string, string>): StepContext {
   const { runtime } = frame;
-  const step = frame.instance.prefix + node.id;
+  const step = frame.eventId(node.id);
   const item = frame.itemIndex();
   return {
     signal, stepId: node.id, attempt, env,

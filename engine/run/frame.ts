@@ -57,6 +57,11 @@ export class Frame {
     return new Frame(this.instance, scope, this.halt.child(), env, this.section);
   }
 
+  /** The step id events show: a foreach's inline body reports as the foreach step itself. */
+  eventId(id: string): string {
+    return this.instance.prefix + (id.endsWith('__item') ? id.slice(0, -6) : id);
+  }
+
   /** The index of the foreach item this frame runs for, if any (shown in events). */
   itemIndex(): number | undefined {
     return this.scope.itemContext()?.index;

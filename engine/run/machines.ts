@@ -39,7 +39,7 @@ function attemptFailed({ context: { frame }, event }: Args, { id, then, timeout 
   const delay = backoffDelay(node.retry!, attempt);
   frame.nextDelay.set(id, delay);
   const { runtime } = frame;
-  runtime.emit({ type: 'step.retrying', run: runtime.runId, step: frame.instance.prefix + id, attempt, delay_ms: delay, error, time: Date.now(), item: frame.itemIndex() });
+  runtime.emit({ type: 'step.retrying', run: runtime.runId, step: frame.eventId(id), attempt, delay_ms: delay, error, time: Date.now(), item: frame.itemIndex() });
 }
 
 function canRetry({ context: { frame }, event }: Args, { id }: StepParams): boolean {

@@ -31,7 +31,7 @@ export function finishStep(frame: Frame, node: StepNode, attempt: number, ending
   const { runtime } = frame;
   const started = frame.started.get(node.id);
   runtime.emit({
-    type: 'step.finished', run: runtime.runId, step: frame.instance.prefix + node.id, label: node.label, status: ending.status,
+    type: 'step.finished', run: runtime.runId, step: frame.eventId(node.id), label: node.label, status: ending.status,
     time: Date.now(), duration_ms: started === undefined ? 0 : Date.now() - started, attempts: attempt,
     error: ending.error, outputs: ending.outputs, item: frame.itemIndex(), continued: ending.continued || undefined,
   });

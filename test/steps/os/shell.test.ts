@@ -18,6 +18,8 @@ interface FakeContext {
 }
 
 let dir: string;
+// Sleep durations carry the worker's pid, so runs of this file side by side never see each other's processes.
+const tag = String(process.pid);
 
 beforeEach(async () => {
   dir = await realpath(await mkdtemp(join(tmpdir(), 'arq-shell-')));
@@ -225,20 +227,20 @@ describe('shell step logs', () => {
 describe('shell step process tree', () => {
   it('kills the whole tree when the step is stopped, and rejects only once it is gone', async () => {
     const { ctx, controller, logged } = fakeContext();
-    const run = 'echo ready; sh -c "sleep 100.5 & sleep 100.5"';
+    const run = `echo ready; sh -c "sleep 100.5${tag} & sleep 100.5${tag}"`;
     const step = shell.run({ run }, ctx);
     await logged('ready');
-    await vi.waitFor(() => expect(liveProcesses('sleep', '100.5')).toHaveLength(2), { timeout: 5000, interval: 10 });
+    await vi.waitFor(() => expect(liveProcesses('sleep', `100.5${tag}`)).toHaveLength(2), { timeout: 5000, interval: 10 });
     controller.abort();
     const error = await stepError(step);
     expect(error.code).toBe('shell.aborted');
     expect(error.message).toBe(`Command was stopped: ${run}`);
-    expect(liveProcesses('sleep', '100.5')).toEqual([]);
+    expect(liveProcesses('sleep', `100.5${tag}`)).toEqual([]);
   });
 
   it('tracks the process group only while the command runs', async () => {
     const { ctx, controller, logged } = fakeContext();
-    const step = shell.run({ run: 'echo ready; exec sleep 100.4' }, ctx);
+    const step = shell.run({ run: `echo ready; exec sleep 100.4${tag}` }, ctx);
     await logged('ready');
     expect(trackedGroups()).toHaveLength(1);
     controller.abort();
@@ -248,23 +250,25 @@ describe('shell step process tree', () => {
 
   it('sends SIGKILL after kill_grace to a tree that ignores SIGTERM', async () => {
     const { ctx, controller, logged } = fakeContext();
-    const step = shell.run({ run: 'trap "" TERM; sleep 100.6 & echo ready; wait', kill_grace: 100 }, ctx);
+    const step = shell.run({ run: `trap "" TERM; sleep 100.6${tag} & echo ready; wait`, kill_grace: 100 }, ctx);
     await logged('ready');
+    const aborted = Date.now();
     controller.abort();
     expect((await stepError(step)).code).toBe('shell.aborted');
-    expect(liveProcesses('sleep', '100.6')).toEqual([]);
+    expect(Date.now() - aborted).toBeGreaterThanOrEqual(100);
+    expect(liveProcesses('sleep', `100.6${tag}`)).toEqual([]);
   });
 
   it('kills a backgrounded grandchild when the command ends', async () => {
-    const outputs = await runShell({ run: 'sleep 100.7 & echo done' });
+    const outputs = await runShell({ run: `sleep 100.7${tag} & echo done` });
     expect(outputs['stdout']).toBe('done');
-    expect(liveProcesses('sleep', '100.7')).toEqual([]);
+    expect(liveProcesses('sleep', `100.7${tag}`)).toEqual([]);
   });
 
   it('does not hang on pipes held by a process that left the group', async () => {
-    const outputs = await runShell({ run: 'setsid sleep 100.8 & echo done' });
+    const outputs = await runShell({ run: `setsid sleep 100.8${tag} & echo done` });
     expect(outputs['stdout']).toBe('done');
-    for (const pid of liveProcesses('sleep', '100.8')) process.kill(pid, 'SIGKILL');
+    for (const pid of liveProcesses('sleep', `100.8${tag}`)) process.kill(pid, 'SIGKILL');
   });
 
   it('does not start the command when the step is already stopped', async () => {

@@ -1,0 +1,33 @@
+/** How the CLI ends: exit codes 0/1/2/130, and no stack trace for anything a user caused. */
+import { ArqError, UsageError, WorkflowError } from '../errors.js';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+interface CommanderLike {
+  code?: string;
+  exitCode?: number;
+}
+
+function isCommanderExit(error: unknown): error is CommanderLike {
+  return typeof error === 'object' && error !== null && typeof (error as CommanderLike).code === 'string' && (error as CommanderLike).code!.startsWith('commander.');
+}
+
+/** Prints what went wrong and exits with the code that says what kind of wrong it was. */
+export function exitWithError(error: unknown): never {
+  if (isCommanderExit(error)) {
+    const code = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : EXIT.usage;
+    process.exit(code);
+  }
+  if (error instanceof WorkflowError || error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(EXIT.usage);
+  }
+  if (error instanceof ArqError) {
+    process.stderr.write(`arq: ${error.message}\n`);
+    process.exit(EXIT.failed);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`arq: internal error: ${message}\n`);
+  if (process.env.ARQ_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  process.exit(EXIT.failed);
+}

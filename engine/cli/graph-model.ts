@@ -1,0 +1,99 @@
+/** The compiled machines as a plain graph of states and transitions, for drawing. */
+import type { CompiledWorkflow, JsonValue, StateConfig } from '../compile/compile.js';
+
+export interface GraphState {
+  readonly key: string;
+  readonly name: string;
+  readonly label: string;
+  readonly final: boolean;
+  readonly children: GraphState[];
+  readonly initial?: string;
+}
+
+export interface GraphEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly label: string;
+}
+
+export interface Graph {
+  readonly machines: GraphState[];
+  readonly edges: GraphEdge[];
+}
+
+const safe = (text: string) => text.replace(/[^A-Za-z0-9_]/g, '_');
+type Obj = { [key: string]: JsonValue };
+
+interface Pending { from: string; target: string; label: string; siblings: Map<string, string> }
+
+function invokeLabel(compiled: CompiledWorkflow, invoke: Obj | undefined): string {
+  if (!invoke) return '';
+  const input = invoke.input as Obj;
+  if (invoke.src === 'dag') return ` ⟶ dag coordinator of ${String(input.block)}`;
+  const node = compiled.workflow.stepsById.get(String(input.id)) ?? undefined;
+  const blocks = [node?.body?.name, ...(node?.branches ?? []).map((b) => b.name)].filter(Boolean);
+  return invoke.src === 'group' ? ` ⟶ ${blocks.join(', ')}` : ` (${String(invoke.src)})`;
+}
+
+function transitionsOf(config: Obj): { label: string; target: string }[] {
+  const out: { label: string; target: string }[] = [];
+  const add = (label: string, value: JsonValue | undefined) => {
+    for (const t of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+      const tr = (typeof t === 'string' ? { target: t } : t) as Obj;
+      if (typeof tr.target !== 'string') continue;
+      const guard = tr.guard ? ` [${typeof tr.guard === 'string' ? tr.guard : String((tr.guard as Obj).type)}]` : '';
+      out.push({ label: label + guard, target: tr.target });
+    }
+  };
+  const invoke = config.invoke as Obj | undefined;
+  if (invoke) {
+    add('done', invoke.onDone);
+    add('error', invoke.onError);
+  }
+  add('done', config.onDone);
+  for (const [delay, value] of Object.entries((config.after ?? {}) as Obj)) add(`after ${delay}`, value);
+  add('always', config.always);
+  for (const [event, value] of Object.entries((config.on ?? {}) as Obj)) add(event, value);
+  return out;
+}
+
+class Builder {
+  readonly edges: GraphEdge[] = [];
+  private readonly ids = new Map<string, string>();
+  private readonly pending: Pending[] = [];
+
+  constructor(private readonly compiled: CompiledWorkflow) {}
+
+  machine(config: StateConfig): GraphState {
+    const id = String(config.id);
+    const root = this.state(id, config as Obj, [id], new Map());
+    return root;
+  }
+
+  private state(key: string, config: Obj, path: string[], siblings: Map<string, string>): GraphState {
+    const name = safe(path.join('__'));
+    this.ids.set(path.join('.'), name);
+    if (typeof config.id === 'string') this.ids.set(config.id, name);
+    const childMap = new Map<string, string>();
+    const states = (config.states ?? {}) as Obj;
+    for (const child of Object.keys(states)) childMap.set(child, safe([...path, child].join('__')));
+    const children = Object.entries(states).map(([k, v]) => this.state(k, v as Obj, [...path, k], childMap));
+    for (const t of transitionsOf(config)) this.pending.push({ from: name, target: t.target, label: t.label, siblings });
+    return { key, name, label: key + invokeLabel(this.compiled, config.invoke as Obj | undefined), final: config.type === 'final', children, initial: config.initial ? childMap.get(String(config.initial)) : undefined };
+  }
+
+  resolve(): void {
+    for (const p of this.pending) {
+      const to = p.target.startsWith('#') ? this.ids.get(p.target.slice(1)) : p.siblings.get(p.target);
+      if (to) this.edges.push({ from: p.from, to, label: p.label });
+    }
+  }
+}
+
+/** The root machine and every block machine, with their transitions resolved to state names. */
+export function buildGraph(compiled: CompiledWorkflow): Graph {
+  const builder = new Builder(compiled);
+  const machines = [builder.machine(compiled.root), ...[...compiled.blocks.keys()].map((name) => builder.machine(compiled.block(name)))];
+  builder.resolve();
+  return { machines, edges: builder.edges };
+}

@@ -1,0 +1,70 @@
+/** Shows a run as it goes: live progress on a terminal, plain lines otherwise, or JSON events. */
+import { formatDuration } from '../model/duration.js';
+import type { RunEvent } from '../run/events.js';
+
+type Write = (text: string) => void;
+
+const color = (code: number, text: string, on: boolean) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
+const marks = { succeeded: '✓', failed: '✗', skipped: '-', cancelled: '⊘' } as const;
+const colors = { succeeded: 32, failed: 31, skipped: 90, cancelled: 33 } as const;
+
+function stepName(event: { step: string; item?: number }): string {
+  return event.item === undefined ? event.step : `${event.step}[${event.item}]`;
+}
+
+/** One line per event worth a line; `null` for events that print nothing. */
+export function formatEvent(event: RunEvent, tty = false): string | null {
+  switch (event.type) {
+    case 'run.started':
+      return `run ${event.run} started: ${event.workflow}`;
+    case 'step.started':
+      return event.attempt > 1 ? `▶ ${stepName(event)} (attempt ${event.attempt})` : `▶ ${stepName(event)}`;
+    case 'step.log':
+      return `  ${stepName(event)} | ${event.line}`;
+    case 'step.retrying':
+      return color(33, `↻ ${stepName(event)} attempt ${event.attempt} failed: ${firstLine(event.error)}; retrying in ${formatDuration(event.delay_ms)}`, tty);
+    case 'step.finished': {
+      const head = `${marks[event.status]} ${stepName(event)} ${event.status}`;
+      const time = event.status === 'skipped' ? '' : ` (${formatDuration(event.duration_ms)}${event.attempts > 1 ? `, ${event.attempts} attempts` : ''})`;
+      const tail = event.error && event.status !== 'succeeded' ? `: ${event.error}${event.continued ? ' (continue_on_error)' : ''}` : '';
+      return color(colors[event.status], head + time + tail, tty);
+    }
+    case 'run.finished': {
+      const line = `run ${event.run} ${event.status} in ${formatDuration(event.duration_ms)}`;
+      return color(event.status === 'succeeded' ? 32 : 31, event.error && event.status !== 'succeeded' ? `${line}: ${event.error}` : line, tty);
+    }
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? '';
+}
+
+/** Plain lines (CI, pipes) or coloured lines plus a live status line of what is running (terminal). */
+export function createReporter(mode: 'json' | 'plain' | 'tty', write: Write = (t) => process.stdout.write(t)): (event: RunEvent) => void {
+  if (mode === 'json') return (event) => write(`${JSON.stringify(event)}\n`);
+  if (mode === 'plain') return (event) => {
+    const line = formatEvent(event);
+    if (line !== null) write(`${line}\n`);
+  };
+  return liveReporter(write);
+}
+
+function liveReporter(write: Write): (event: RunEvent) => void {
+  const running = new Map<string, number>();
+  let status = '';
+  const render = () => {
+    const names = [...running.keys()];
+    const shown = names.slice(0, 4).join(', ') + (names.length > 4 ? ` +${names.length - 4}` : '');
+    status = names.length ? color(36, `… running ${shown}`, true) : '';
+    write(`\r\x1b[K${status}`);
+  };
+  return (event) => {
+    if (event.type === 'step.started') running.set(stepName(event), event.time);
+    if (event.type === 'step.finished') running.delete(stepName(event));
+    const line = formatEvent(event, true);
+    if (line !== null && !(event.type === 'step.started')) write(`\r\x1b[K${line}\n`);
+    if (event.type === 'run.finished') running.clear();
+    render();
+  };
+}

@@ -1,0 +1,79 @@
+/** `arq run FILE`: check, then run with progress; SIGINT/SIGTERM cancel cleanly, a second SIGINT kills at once. */
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { UsageError } from '../errors.js';
+import type { Workflow } from '../model/types.js';
+import { parseInputText } from '../run/inputs.js';
+import { runWorkflow } from '../run/run.js';
+import { killAllTrackedSync } from '../../steps/os/process-tree.js';
+import { EXIT } from './exit.js';
+import { loadChecked } from './load.js';
+import { printPlan } from './plan.js';
+import { createReporter } from './reporter.js';
+
+export interface RunCommandOptions {
+  input: string[];
+  inputsFile?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  workdir?: string;
+}
+
+async function readInputsFile(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new UsageError('input.file', `Cannot read inputs file ${file}`);
+  }
+  const data: unknown = parse(text);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new UsageError('input.file', `Inputs file ${file} must hold a mapping of input names to values`);
+  return data as Record<string, unknown>;
+}
+
+async function gatherInputs(workflow: Workflow, options: RunCommandOptions): Promise<Record<string, unknown>> {
+  const inputs = options.inputsFile ? await readInputsFile(options.inputsFile) : {};
+  const makeError = (message: string) => new UsageError('input.invalid', message);
+  for (const pair of options.input) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError('input.syntax', `--input expects name=value; found "${pair}"`);
+    const name = pair.slice(0, eq);
+    inputs[name] = parseInputText(workflow, name, pair.slice(eq + 1), makeError);
+  }
+  return inputs;
+}
+
+/** The first signal cancels; a second SIGINT kills every process group at once and exits 130. */
+function handleSignals(controller: AbortController): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted && signal === 'SIGINT') {
+      killAllTrackedSync('SIGKILL');
+      process.exit(EXIT.interrupted);
+    }
+    process.stderr.write(`\narq: ${signal} received, cancelling (press Ctrl-C again to kill at once)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
+
+export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
+  const workflow = await loadChecked(file);
+  const inputs = await gatherInputs(workflow, options);
+  if (options.dryRun) {
+    printPlan(workflow, inputs);
+    return EXIT.ok;
+  }
+  process.on('exit', () => killAllTrackedSync('SIGKILL'));
+  const controller = new AbortController();
+  const release = handleSignals(controller);
+  const mode = options.json ? 'json' : process.stdout.isTTY ? 'tty' : 'plain';
+  const result = await runWorkflow(workflow, { inputs, workdir: options.workdir, onEvent: createReporter(mode), signal: controller.signal });
+  release();
+  if (!options.json && Object.keys(result.outputs).length) process.stdout.write(`outputs: ${JSON.stringify(result.outputs)}\n`);
+  return result.status === 'succeeded' ? EXIT.ok : result.status === 'cancelled' ? EXIT.interrupted : EXIT.failed;
+}
