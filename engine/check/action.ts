@@ -39,7 +39,7 @@ function checkable(error: ErrorObject): boolean {
 }
 
 function checkInputs(checker: Checker, type: StepType, action: RawAction): void {
-  const validate = validatorFor(type.input);
+  const validate = validatorFor(type.input, `step:${type.type}`);
   if (validate(action.with)) return;
   const errors = (validate.errors ?? []).filter(checkable);
   for (const issue of schemaIssues(errors, action.with)) {

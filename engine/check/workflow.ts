@@ -23,7 +23,7 @@ interface CheckOptions {
 }
 
 function checkSchema(checker: Checker, data: unknown): void {
-  const validate = validatorFor(workflowSchema);
+  const validate = validatorFor(workflowSchema, 'workflow');
   if (validate(data)) return;
   for (const issue of schemaIssues(validate.errors ?? [], data)) checker.report(issue.code, issue.message, issue.path, issue.where);
 }

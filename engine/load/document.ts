@@ -71,7 +71,7 @@ export function createLoadedDocument(parts: DocumentParts): LoadedDocument {
     const found = finder.find(root, path);
     const node = found.complete ? finder.follow(found.node) : null;
     if (!isScalar(node) || typeof node.value !== 'string') return locate(path);
-    const clamped = Math.min(Math.max(0, Math.trunc(offset)), node.value.length);
+    const clamped = Number.isFinite(offset) ? Math.min(Math.max(0, Math.trunc(offset)), node.value.length) : 0;
     const source = sourceOffset(text, node, clamped);
     return source === undefined ? locate(path) : at(source);
   };

@@ -53,7 +53,7 @@ export async function executeStep(frame: Frame, id: string, signal: AbortSignal)
 }
 
 function checkInput(node: StepNode, schema: object, input: unknown): void {
-  const validate = validatorFor(schema);
+  const validate = validatorFor(schema, `step:${node.uses}`);
   if (validate(input)) return;
   const issue = schemaIssues(validate.errors ?? [], input)[0]!;
   const where = issue.path.length ? ` at with.${issue.path.join('.')}` : '';

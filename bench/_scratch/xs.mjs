@@ -1,0 +1,12 @@
+import { setup, fromPromise, createActor } from 'xstate';
+const N = +process.argv[2] || 10000;
+const t0 = performance.now();
+const states = {};
+for (let i = 0; i < N; i++) states[`s${i}`] = { invoke: { src: 'step', input: { i }, onDone: { target: i + 1 < N ? `s${i + 1}` : 'done', actions: 'record' } } };
+states.done = { type: 'final' };
+const m = setup({ actors: { step: fromPromise(async ({ input }) => input) }, actions: { record: () => {} } }).createMachine({ id: 'c', initial: 's0', states });
+const t1 = performance.now();
+const a = createActor(m);
+await new Promise((res) => { a.subscribe({ complete: res }); a.start(); });
+const t2 = performance.now();
+console.log('build', (t1 - t0).toFixed(0), 'run', (t2 - t1).toFixed(0), 'rss', process.resourceUsage().maxRSS / 1024 | 0);
