@@ -72,8 +72,14 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const controller = new AbortController();
   const release = handleSignals(controller);
   const mode = options.json ? 'json' : process.stdout.isTTY ? 'tty' : 'plain';
+  const stalled = () => {
+    process.stderr.write('arq: internal error: the run stopped making progress before it ended\n');
+    process.exitCode = EXIT.failed;
+  };
+  process.once('beforeExit', stalled);
   const result = await runWorkflow(workflow, { inputs, workdir: options.workdir, onEvent: createReporter(mode), signal: controller.signal });
   release();
+  process.off('beforeExit', stalled);
   if (!options.json && Object.keys(result.outputs).length) process.stdout.write(`outputs: ${JSON.stringify(result.outputs)}\n`);
   return result.status === 'succeeded' ? EXIT.ok : result.status === 'cancelled' ? EXIT.interrupted : EXIT.failed;
 }

@@ -34,7 +34,8 @@ function shouldRun(frame: Frame, node: StepNode): boolean {
 }
 
 /** Starts an attempt; the returned promise settles only when the step has released everything. */
-export async function executeStep(frame: Frame, id: string, signal: AbortSignal): Promise<unknown> {
+export async function executeStep(rootOrFrame: Frame, id: string, signal: AbortSignal): Promise<unknown> {
+  const frame = rootOrFrame.for(id);
   const node = frame.node(id);
   const attempt = (frame.attempts.get(id) ?? 0) + 1;
   frame.attempts.set(id, attempt);

@@ -23,6 +23,19 @@ export interface Instance {
   /** The halt scope of the whole instance: failing once a step of `main` failed uncovered. */
   readonly halt: Halt;
   readonly machines: MachineSource;
+  /** The top-level steps (and DAG blocks) of on_failure: and finally:, which run in frames of their own. */
+  readonly sections: ReadonlyMap<string, Section>;
+  readonly sectionFrames: Partial<Record<Section, Frame>>;
+}
+
+/** Whether the instance failed anywhere: main, on_failure or finally. */
+export function instanceFailed(instance: Instance): boolean {
+  return instance.halt.failed() || Object.values(instance.sectionFrames).some((f) => f.halt.failed());
+}
+
+/** The first failure of the instance, for the run's error message. */
+export function instanceFailure(instance: Instance): string | undefined {
+  return instance.halt.reason ?? Object.values(instance.sectionFrames).find((f) => f.halt.reason)?.halt.reason;
 }
 
 /** Where block machines come from (engine/run/machines.ts); an interface to keep imports one-way. */
@@ -43,6 +56,15 @@ export class Frame {
     readonly env: Readonly<Record<string, string>>,
     readonly section: Section,
   ) {}
+
+  /**
+   * The frame a top-level step of on_failure: or finally: runs in. The root machine holds one frame,
+   * but those sections must not be halted by main's failure, so their steps switch frames here.
+   */
+  for(key: string): Frame {
+    const section = this === this.instance.sectionFrames.main ? this.instance.sections.get(key) : undefined;
+    return section ? (this.instance.sectionFrames[section] ?? this) : this;
+  }
 
   get runtime(): Runtime {
     return this.instance.runtime;
@@ -69,7 +91,7 @@ export class Frame {
 
   runStatus(): string {
     if (this.instance.control.cancelled) return 'cancelled';
-    return this.instance.halt.failed() ? 'failed' : 'succeeded';
+    return instanceFailed(this.instance) ? 'failed' : 'succeeded';
   }
 
   /** What expressions see: `env` is the given one (a step's own env for its inputs). */
@@ -81,6 +103,6 @@ export class Frame {
       run: { id: this.runtime.runId, workflow: instance.compiled.workflow.name, status: this.runStatus(), workdir: this.runtime.options.workdir, started_at: new Date(instance.startedAt).toISOString() },
     };
     if (item) Object.assign(contexts, item);
-    return { contexts, status: { failed: this.halt.failed(), cancelled: this.instance.control.cancelled } };
+    return { contexts, status: { failed: this.halt.failed() || instanceFailed(instance), cancelled: this.instance.control.cancelled } };
   }
 }

@@ -7,7 +7,7 @@ import type { CompiledWorkflow, JsonValue, StateConfig } from '../compile/compil
 import type { RetryPolicy } from '../model/types.js';
 import { formatDuration } from '../model/duration.js';
 import { executeStep, Halted, Skipped } from './execute.js';
-import type { Frame, MachineSource } from './frame.js';
+import { instanceFailed, type Frame, type MachineSource } from './frame.js';
 import { runDag } from './groups.js';
 import { errorMessage, finishStep } from './record.js';
 
@@ -23,14 +23,16 @@ export function backoffDelay(policy: RetryPolicy, failedAttempt: number, random:
   return Math.max(0, Math.round(jittered));
 }
 
-function stepDone({ context: { frame }, event }: Args, { id }: StepParams): void {
+function stepDone({ context, event }: Args, { id }: StepParams): void {
+  const frame = context.frame.for(id);
   const node = frame.node(id);
   const attempt = frame.attempts.get(id) ?? 1;
   if (event.output instanceof Skipped) return finishStep(frame, node, attempt, { status: 'skipped', error: `Skipped: ${event.output.reason}` });
   finishStep(frame, node, attempt, { status: 'succeeded', outputs: (event.output ?? {}) as Record<string, unknown> });
 }
 
-function attemptFailed({ context: { frame }, event }: Args, { id, then, timeout }: StepParams): void {
+function attemptFailed({ context, event }: Args, { id, then, timeout }: StepParams): void {
+  const frame = context.frame.for(id);
   const node = frame.node(id);
   const attempt = frame.attempts.get(id) ?? 1;
   const error = timeout ? `Timed out after ${formatDuration(node.timeoutMs!)}` : errorMessage(event.error);
@@ -42,7 +44,8 @@ function attemptFailed({ context: { frame }, event }: Args, { id, then, timeout 
   runtime.emit({ type: 'step.retrying', run: runtime.runId, step: frame.eventId(id), attempt, delay_ms: delay, error, time: Date.now(), item: frame.itemIndex() });
 }
 
-function canRetry({ context: { frame }, event }: Args, { id }: StepParams): boolean {
+function canRetry({ context, event }: Args, { id }: StepParams): boolean {
+  const frame = context.frame.for(id);
   if (event.error instanceof Halted || frame.halt.halted()) return false;
   return (frame.attempts.get(id) ?? 1) < (frame.node(id).retry?.attempts ?? 1);
 }
@@ -50,7 +53,7 @@ function canRetry({ context: { frame }, event }: Args, { id }: StepParams): bool
 function delaysOf(compiled: CompiledWorkflow): Record<string, number | ((args: { context: Ctx }) => number)> {
   const delays: Record<string, number | ((args: { context: Ctx }) => number)> = {};
   for (const [name, spec] of compiled.delays) {
-    delays[name] = spec.kind === 'timeout' ? spec.ms : ({ context }) => context.frame.nextDelay.get(spec.step) ?? 0;
+    delays[name] = spec.kind === 'timeout' ? spec.ms : ({ context }) => context.frame.for(spec.step).nextDelay.get(spec.step) ?? 0;
   }
   return delays;
 }
@@ -85,12 +88,12 @@ export class Machines implements MachineSource {
       actors: {
         step: fromPromise<unknown, { frame: Frame; id: string }>(({ input, signal }) => executeStep(input.frame, input.id, signal)),
         group: fromPromise<unknown, { frame: Frame; id: string }>(({ input, signal }) => executeStep(input.frame, input.id, signal)),
-        dag: fromPromise<void, { frame: Frame; block: string }>(({ input, signal }) => runDag(input.frame, input.block, signal)),
+        dag: fromPromise<void, { frame: Frame; block: string }>(({ input, signal }) => runDag(input.frame.for(input.block), input.block, signal)),
       },
       actions: { stepDone: stepDone as never, attemptFailed: attemptFailed as never, cancelRun: (({ context }: Args) => context.frame.instance.control.cancel()) as never },
       guards: {
         canRetry: canRetry as never,
-        runFailed: (({ context }: Args) => context.frame.instance.halt.failed()) as never,
+        runFailed: (({ context }: Args) => instanceFailed(context.frame.instance)) as never,
         runCancelled: (({ context }: Args) => context.frame.instance.control.cancelled) as never,
       },
       delays: delaysOf(compiled) as never,

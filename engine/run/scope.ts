@@ -58,7 +58,8 @@ function layered(local: Record<string, StepView>, parent: Record<string, StepVie
 /**
  * failFast: once a step fails (and continue_on_error does not cover it), no new step starts in
  * its group, nor in any group inside it. A group's failure that its step does not cover halts the
- * enclosing group in turn.
+ * enclosing group in turn. The `finally:` section records failures without halting: each of its
+ * steps runs whatever the ones before it did.
  */
 export class Halt {
   private failing = false;
@@ -67,6 +68,7 @@ export class Halt {
   constructor(
     readonly parent: Halt | undefined,
     private readonly cancelled: () => boolean,
+    private readonly stops = true,
   ) {}
 
   fail(reason: string): void {
@@ -74,9 +76,14 @@ export class Halt {
     this.reason ??= reason;
   }
 
-  /** Some step failed in this group or a group around it. */
+  /** Some step failed in this group or a group around it (and that stops new steps). */
   failed(): boolean {
-    return this.failing || (this.parent?.failed() ?? false);
+    return (this.stops && this.failing) || (this.parent?.failed() ?? false);
+  }
+
+  /** A step of this very group failed: the group itself failed, not only a group around it. */
+  recorded(): boolean {
+    return this.failing;
   }
 
   halted(): boolean {

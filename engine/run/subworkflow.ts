@@ -14,7 +14,7 @@ export async function runSubworkflow(frame: Frame, node: StepNode, given: Record
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   signal.addEventListener('abort', onAbort, { once: true });
-  const result = await runInstance(child, controller.signal).finally(() => signal.removeEventListener('abort', onAbort));
+  const result = await runInstance(child, controller.signal, false).finally(() => signal.removeEventListener('abort', onAbort));
   if (result.status === 'succeeded') return result.outputs;
   throw new StepError('workflow.failed', `Sub-workflow "${workflow.name}" ${result.status}${result.error ? `: ${result.error}` : ''}`);
 }

@@ -1,0 +1,95 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkWorkflow } from '../../engine/check/workflow.js';
+import { loadWorkflowFile } from '../../engine/load/load.js';
+import type { RunEvent } from '../../engine/run/events.js';
+import { runWorkflow, type RunResult } from '../../engine/run/run.js';
+
+const examples = join(import.meta.dirname, '..', '..', 'examples');
+
+async function run(name: string, inputs: Record<string, unknown> = {}): Promise<{ result: RunResult; events: RunEvent[] }> {
+  const workflow = await checkWorkflow(await loadWorkflowFile(join(examples, name)));
+  const events: RunEvent[] = [];
+  const workdir = mkdtempSync(join(tmpdir(), 'arq-example-'));
+  const result = await runWorkflow(workflow, { inputs, workdir, onEvent: (e) => events.push(e) });
+  return { result, events };
+}
+
+const finished = (events: RunEvent[]) =>
+  events.flatMap((e) => (e.type === 'step.finished' ? [`${e.step}${e.item === undefined ? '' : `[${e.item}]`}:${e.status}`] : []));
+const logs = (events: RunEvent[], step: string) => events.flatMap((e) => (e.type === 'step.log' && e.step === step ? [e.line] : []));
+
+describe('examples', () => {
+  it('every example file is covered by a test below', () => {
+    const files = readdirSync(examples).filter((f) => f.endsWith('.yaml')).sort();
+    expect(files).toEqual(['dag.yaml', 'failure-handling.yaml', 'foreach.yaml', 'hello.yaml', 'parallel.yaml', 'retry-timeout.yaml', 'subworkflow.yaml']);
+  });
+
+  it('hello runs its chain in order and passes outputs along', async () => {
+    const { result, events } = await run('hello.yaml', { name: 'Ann' });
+    expect(result.status).toBe('succeeded');
+    expect(finished(events)).toEqual(['greet:succeeded', 'shout:succeeded', 'count:succeeded']);
+    expect(result.outputs).toEqual({ message: 'Hello, Ann!', loud: 'HELLO, ANN!', letters: 3 });
+  });
+
+  it('parallel runs three branches, one of them a chain, then reads their outputs', async () => {
+    const { result, events } = await run('parallel.yaml');
+    expect(result.status).toBe('succeeded');
+    expect(result.outputs).toEqual({ kernel: 'Linux', report: 'kernel Linux, slow branch done: yes' });
+    expect(finished(events).slice(-2)).toEqual(['checks:succeeded', 'report:succeeded']);
+  });
+
+  it('dag respects needs and skips what depends on a skipped step', async () => {
+    const { result, events } = await run('dag.yaml');
+    expect(result.status).toBe('succeeded');
+    expect(result.outputs).toEqual({ artifact: 'app-1.4.2.tar', docs: 'skipped', publish_docs: 'skipped' });
+    const order = finished(events);
+    expect(order[0]).toBe('fetch:succeeded');
+    expect(order.at(-1)).toBe('package:succeeded');
+    expect(order.indexOf('test:succeeded')).toBeGreaterThan(order.indexOf('compile:succeeded'));
+    expect(logs(events, 'test')).toEqual(['testing app-1.4.2.tar']);
+  });
+
+  it('foreach returns one output per item, in item order', async () => {
+    const { result, events } = await run('foreach.yaml', { regions: ['a', 'b', 'c', 'd'] });
+    expect(result.status).toBe('succeeded');
+    expect(result.outputs).toEqual({ urls: ['https://a.example.test', 'https://b.example.test', 'https://c.example.test', 'https://d.example.test'] });
+    expect(logs(events, 'push')).toHaveLength(4);
+  });
+
+  it('retry-timeout retries the flaky step twice and stops the stuck one', async () => {
+    const { result, events } = await run('retry-timeout.yaml');
+    expect(result.status).toBe('succeeded');
+    expect(result.outputs).toEqual({ stuck: 'failed' });
+    expect(logs(events, 'flaky')).toEqual(['attempt 1', 'attempt 2', 'attempt 3']);
+    const retries = events.flatMap((e) => (e.type === 'step.retrying' ? [e.delay_ms] : []));
+    expect(retries).toEqual([100, 200]);
+    const stuck = events.find((e) => e.type === 'step.finished' && e.step === 'stuck');
+    expect(stuck).toMatchObject({ status: 'failed', error: 'Timed out after 500ms', continued: true });
+  });
+
+  it('failure-handling runs only finally on success', async () => {
+    const { result, events } = await run('failure-handling.yaml');
+    expect(result.status).toBe('succeeded');
+    expect(finished(events)).toEqual(['backup:succeeded', 'release:succeeded', 'report:succeeded']);
+    expect(logs(events, 'report')).toEqual(['run ended as succeeded']);
+  });
+
+  it('failure-handling rolls back, then runs finally, and the run still fails', async () => {
+    const { result, events } = await run('failure-handling.yaml', { break: true });
+    expect(result.status).toBe('failed');
+    expect(finished(events)).toEqual(['backup:succeeded', 'release:failed', 'rollback:succeeded', 'report:succeeded']);
+    expect(logs(events, 'rollback')).toEqual(['restoring snapshot-1']);
+    expect(logs(events, 'report')).toEqual(['run ended as failed']);
+    expect(result.error).toBe('Step "release" failed: Command failed with exit code 3: if [ "${ARQ_EXPR_1}" = "true" ]; then echo "release failed" >&2; exit 3; fi…\nrelease failed');
+  });
+
+  it('subworkflow runs another file twice with different inputs', async () => {
+    const { result, events } = await run('subworkflow.yaml');
+    expect(result.status).toBe('succeeded');
+    expect(result.outputs).toEqual({ both: 'Hello, Ann! / Hello, Bob?' });
+    expect(finished(events)).toEqual(['greet_ann/line:succeeded', 'greet_ann:succeeded', 'greet_bob/line:succeeded', 'greet_bob:succeeded']);
+  });
+});
