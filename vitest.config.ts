@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     allowOnly: false,
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results.json' },
   },
 });
