@@ -6,7 +6,7 @@ import type { StepType } from '../../steps/contract.js';
 import { validatorFor, type ErrorObject } from './ajv.js';
 import { asRecord, type Checker } from './checker.js';
 import { closest } from './closest.js';
-import { schemaIssues } from './schema-errors.js';
+import { describeValue, schemaIssues } from './schema-errors.js';
 
 export interface ActionParts {
   readonly fields: { uses?: string; with?: CompiledValue; scriptVars?: { name: string; value: CompiledValue }[] };
@@ -18,6 +18,8 @@ interface RawAction {
   readonly with: Record<string, unknown>;
   /** Where each `with` key is written in the file (run: shorthand keeps them on the step). */
   readonly keyPath: (key: string) => YamlPath;
+  /** Whether the step has a `with:` of its own. */
+  readonly hasWith: boolean;
 }
 
 function rawAction(step: Record<string, unknown>, path: YamlPath, defaultShell: string | undefined): RawAction {
@@ -25,9 +27,9 @@ function rawAction(step: Record<string, unknown>, path: YamlPath, defaultShell: 
     const input: Record<string, unknown> = { run: step.run };
     for (const key of ['shell', 'cwd', 'outputs'] as const) if (step[key] !== undefined) input[key] = step[key];
     if (input.shell === undefined && defaultShell !== undefined) input.shell = defaultShell;
-    return { uses: 'shell', with: input, keyPath: (key) => [...path, key] };
+    return { uses: 'shell', with: input, keyPath: (key) => [...path, key], hasWith: false };
   }
-  return { uses: String(step.uses), with: asRecord(step.with) ?? {}, keyPath: (key) => [...path, 'with', key] };
+  return { uses: String(step.uses), with: asRecord(step.with) ?? {}, keyPath: (key) => [...path, 'with', key], hasWith: step.with !== undefined };
 }
 
 const hasExpression = (value: unknown): boolean =>
@@ -42,11 +44,10 @@ function checkInputs(checker: Checker, type: StepType, action: RawAction): void 
   const validate = validatorFor(type.input, `step:${type.type}`);
   if (validate(action.with)) return;
   const errors = (validate.errors ?? []).filter(checkable);
-  for (const issue of schemaIssues(errors, action.with)) {
+  for (const issue of schemaIssues(errors, action.with, `the inputs of "${type.type}"`)) {
     const [first, ...rest] = issue.path;
-    const base = first === undefined ? action.keyPath('') .slice(0, -1) : [...action.keyPath(String(first)), ...rest];
-    const message = issue.message.replace(/^The workflow/, `The inputs of "${type.type}"`);
-    checker.report(`input.${issue.code.replace(/^schema\./, '')}`, message, base, issue.where);
+    const base = first === undefined ? action.keyPath('').slice(0, -1) : [...action.keyPath(String(first)), ...rest];
+    checker.report(`input.${issue.code.replace(/^schema\./, '')}`, issue.message, base, issue.where);
   }
 }
 
@@ -57,7 +58,8 @@ function compileInputs(checker: Checker, type: StepType, action: RawAction, cont
     if (typeof input[key] !== 'string') continue;
     const { script, vars, problems } = compileScript(input[key] as string, contexts);
     checker.reportExpressions(problems, action.keyPath(key));
-    input[key] = script;
+    // A script that did not compile is reported once, here, not again as a plain value below.
+    input[key] = problems.length ? '' : script;
     scriptVars.push(...vars);
   }
   const compiled = compileValue(input, contexts);
@@ -73,6 +75,8 @@ function unknownType(checker: Checker, uses: string, path: YamlPath): void {
 
 /** Checks and compiles one action step. */
 export function buildAction(checker: Checker, step: Record<string, unknown>, path: YamlPath, contexts: readonly string[], defaultShell?: string): ActionParts {
+  // A `run:` or `uses:` that is not a string is already a schema problem: there is no type to check.
+  if (typeof step.run !== 'string' && typeof step.uses !== 'string') return { fields: {} };
   const action = rawAction(step, path, defaultShell);
   if (action.uses === 'workflow') return workflowAction(checker, action, path, contexts);
   const type = builtinSteps.get(action.uses);
@@ -80,19 +84,30 @@ export function buildAction(checker: Checker, step: Record<string, unknown>, pat
     unknownType(checker, action.uses, path);
     return { fields: { uses: action.uses } };
   }
-  checkInputs(checker, type, action);
+  if (step.with === undefined || asRecord(step.with)) checkInputs(checker, type, action);
   return { fields: compileInputs(checker, type, action, contexts) };
 }
 
-function workflowAction(checker: Checker, action: RawAction, path: YamlPath, contexts: readonly string[]): ActionParts {
-  const known = new Set(['path', 'inputs']);
+function checkWorkflowWith(checker: Checker, action: RawAction, path: YamlPath): void {
   for (const key of Object.keys(action.with)) {
-    if (!known.has(key)) checker.report('input.unknown_key', `Unknown key "${key}" in the inputs of "workflow". Expected one of: path, inputs`, action.keyPath(key), 'key');
+    if (key === 'path' || key === 'inputs') continue;
+    const hint = closest(key, ['path', 'inputs']) ? ` Did you mean "${closest(key, ['path', 'inputs'])}"?` : '';
+    checker.report('input.unknown_key', `Unknown key "${key}" in the inputs of "workflow".${hint} Expected one of: path, inputs`, action.keyPath(key), 'key');
   }
   if (typeof action.with.path !== 'string') {
-    checker.report('input.required', 'A `uses: workflow` step needs `with: { path: FILE }`: the sub-workflow to run', action.with.path === undefined ? [...path, 'uses'] : action.keyPath('path'));
+    const missing = action.with.path === undefined;
+    const at = !missing ? action.keyPath('path') : action.hasWith ? [...path, 'with'] : [...path, 'uses'];
+    checker.report('input.required', 'A `uses: workflow` step needs `with: { path: FILE }`: the sub-workflow to run', at, missing && action.hasWith ? 'key' : 'value');
   }
-  const inputs = compileValue(action.with.inputs ?? {}, contexts);
+  const inputs = action.with.inputs;
+  if (inputs !== undefined && !asRecord(inputs)) {
+    checker.report('input.type', `"inputs" must be a mapping of the sub-workflow's input names to values; found ${describeValue(inputs)}`, action.keyPath('inputs'));
+  }
+}
+
+function workflowAction(checker: Checker, action: RawAction, path: YamlPath, contexts: readonly string[]): ActionParts {
+  checkWorkflowWith(checker, action, path);
+  const inputs = compileValue(asRecord(action.with.inputs) ?? {}, contexts);
   checker.reportExpressions(inputs.problems, action.keyPath('inputs'));
   return { fields: { uses: 'workflow', with: inputs.compiled }, workflow: { path: action.keyPath('path'), file: action.with.path, inputs: action.with.inputs } };
 }

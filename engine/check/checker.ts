@@ -2,6 +2,7 @@
 import type { Problem } from '../errors.js';
 import type { LoadedDocument, YamlPath } from '../load/load.js';
 import type { ExprProblem } from '../expr/index.js';
+import { wordExpressionProblem } from './expr-words.js';
 
 export class Checker {
   readonly problems: Problem[] = [];
@@ -15,8 +16,9 @@ export class Checker {
   /** Records expression problems found inside the value at `base`. */
   reportExpressions(problems: readonly ExprProblem[], base: YamlPath): void {
     for (const p of problems) {
-      const location = this.doc.locateInString([...base, ...p.path], p.offset);
-      this.problems.push({ code: 'expr.syntax', message: `Invalid expression \`${p.expression}\`: ${p.message}`, location });
+      const path = [...base, ...p.path];
+      const { message, offset } = wordExpressionProblem(p, valueAt(this.doc.data, path));
+      this.problems.push({ code: 'expr.syntax', message, location: this.doc.locateInString(path, offset) });
     }
   }
 }
@@ -28,4 +30,11 @@ export function asRecord(value: unknown): Record<string, unknown> | undefined {
 
 export function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
+}
+
+/** The value at `path` in plain data, or undefined where the path does not exist. */
+export function valueAt(data: unknown, path: YamlPath): unknown {
+  let node = data;
+  for (const key of path) node = node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined;
+  return node;
 }

@@ -18,7 +18,9 @@ function checkNames(checker: Checker, list: StepList, rawNeeds: (node: StepNode)
       if (need === node.id) return checker.report('needs.self', `Step "${node.id}" needs itself; a step can only need other steps of its list`, path);
       const guess = closest(need, ids.filter((id) => id !== node.id));
       const hint = guess ? ` Did you mean "${guess}"?` : '';
-      checker.report('needs.unknown', `Unknown step "${need}" in needs.${hint} Expected one of the steps in the same list: ${ids.filter((id) => id !== node.id).join(', ')}`, path);
+      const others = ids.filter((id) => id !== node.id);
+      const expected = others.length ? `Expected one of the steps in the same list: ${others.join(', ')}` : 'A step can only need steps of its own list, and this list has no other step';
+      checker.report('needs.unknown', `Unknown step "${need}" in needs.${hint} ${expected}`, path);
     });
   }
 }
@@ -60,7 +62,7 @@ export function checkNeeds(checker: Checker, tree: StepTree, nodes: Iterable<Ste
     const list = tree.positionOf(node)?.list;
     if (!list) continue;
     if (list.kind !== 'dag' && node.needs.length) {
-      checker.report('needs.not_in_dag', `"needs" only applies to steps of a list; this step is a branch of a parallel block`, [...node.path, 'needs'], 'key');
+      checker.report('needs.not_in_dag', '"needs" cannot be used on a branch of a parallel block, where every branch starts at once; put steps that depend on each other in a steps: list', [...node.path, 'needs'], 'key');
     }
     if (list.kind === 'dag') lists.add(list);
   }

@@ -47,9 +47,11 @@ export function buildSecrets(checker: Checker, raw: unknown): Record<string, Sec
   for (const [name, value] of Object.entries(asRecord(raw) ?? {})) {
     const spec = asRecord(value);
     if (!spec) continue;
-    const sources = ['env', 'file'].filter((k) => typeof spec[k] === 'string');
-    if (sources.length !== 1) {
-      checker.report('secrets.source', `Secret "${name}" needs exactly one source: env: VARIABLE or file: PATH`, ['secrets', name]);
+    const sources = ['env', 'file'].filter((k) => spec[k] !== undefined);
+    if (sources.length === 0) {
+      checker.report('secrets.source', `Secret "${name}" has no source; expected env: VARIABLE or file: PATH`, ['secrets', name], 'key');
+    } else if (sources.length > 1) {
+      checker.report('secrets.source', `Secret "${name}" has both env: and file:; expected exactly one source`, ['secrets', name, 'file'], 'key');
     }
     specs[name] = { env: spec.env as string | undefined, file: spec.file as string | undefined, required: spec.required !== false };
   }

@@ -4,7 +4,7 @@ import type { YamlPath } from '../load/load.js';
 import type { StepNode } from '../model/types.js';
 import type { Checker } from './checker.js';
 import { closest } from './closest.js';
-import { visibleFrom, visibleFromOutputs } from './reach.js';
+import { unreachable, visibleFromOutputs, type Unreachable } from './reach.js';
 import type { StepTree } from './tree.js';
 
 export interface RefSite {
@@ -12,6 +12,34 @@ export interface RefSite {
   readonly path: YamlPath;
   /** Refs in a composite's `outputs:` may read its inner steps. */
   readonly outputsOf?: StepNode;
+}
+
+/** A step as messages call it: by id, or for a step without one, by what it runs. */
+function called(node: StepNode): string {
+  if (node.named) return `step "${node.id}"`;
+  if (node.id === '#outputs') return "the workflow's outputs:";
+  return node.id.startsWith('#') ? 'this step' : `the step "${node.label}"`;
+}
+
+/** Why `target` cannot be read from `from`, and what to do instead. */
+export function explainUnreachable(target: StepNode, from: StepNode, why: Unreachable): string {
+  const step = `Step "${target.id}"`;
+  switch (why.reason) {
+    case 'self':
+      return `${step} cannot read its own results: they exist only once it has finished`;
+    case 'enclosing':
+      return `${step} contains ${called(from)} and finishes only after it; read a step that runs before "${target.id}" instead`;
+    case 'inner':
+      return `${step} is inside ${called(from)} and has not run yet when this is read; only the outputs: of ${called(from)} can read its inner steps`;
+    case 'foreach':
+      return `${step} runs once per item of foreach step "${why.foreach.id}", so it has no single result outside it; read the outputs of "${why.foreach.id}" instead (one entry per item)`;
+    case 'parallel':
+      return `${step} runs in parallel with ${called(from)}, so it may not have finished; read it from a step after the parallel block`;
+    case 'needs':
+      return `${step} may still be running when ${called(from)} starts: ${called(why.reader)} does not need "${why.needed.id}", directly or through its needs:; add "${why.needed.id}" to its needs:`;
+    case 'later':
+      return `${step} runs after ${called(from)}; a step can only read steps that run before it`;
+  }
 }
 
 export class RefChecker {
@@ -30,18 +58,17 @@ export class RefChecker {
     const location = this.checker.doc.locateInString([...site.path, ...ref.path], ref.offset);
     const target = this.byId.get(ref.id);
     if (!target) {
-      const guess = closest(ref.id, [...this.byId.keys()].filter((id) => this.byId.get(id)!.named));
-      const hint = guess ? ` Did you mean "${guess}"?` : '';
-      this.checker.problems.push({ code: 'ref.unknown_step', message: `Unknown step "${ref.id}" in \`steps.${ref.id}\`.${hint}`, location });
+      this.checker.problems.push({ code: 'ref.unknown_step', message: this.unknown(ref.id), location });
       return;
     }
     if (site.outputsOf && visibleFromOutputs(this.tree, target, site.outputsOf)) return;
-    if (visibleFrom(this.tree, target, from, this.byId)) return;
-    this.checker.problems.push({ code: 'ref.unreachable', message: this.unreachable(target, from), location });
+    const why = unreachable(this.tree, target, from, this.byId);
+    if (why) this.checker.problems.push({ code: 'ref.unreachable', message: explainUnreachable(target, from, why), location });
   }
 
-  private unreachable(target: StepNode, from: StepNode): string {
-    const where = from.named ? `step "${from.id}"` : 'this step';
-    return `Step "${target.id}" has not surely finished when ${where} starts; a step can only read steps that run before it (earlier in its list, or in its needs:)`;
+  private unknown(id: string): string {
+    const guess = closest(id, [...this.byId.keys()].filter((known) => this.byId.get(known)!.named));
+    const hint = guess ? ` Did you mean "${guess}"?` : ' No step has this id; expected the id of a step that runs before this one';
+    return `Unknown step "${id}" in \`steps.${id}\`.${hint}`;
   }
 }

@@ -2,6 +2,9 @@
 import type { ErrorObject } from './ajv.js';
 import type { YamlPath } from '../load/load.js';
 import { closest } from './closest.js';
+import { capitalized, describeLimit, describeValue, expectedOf, expectedType, nameAt } from './schema-words.js';
+
+export { describeValue } from './schema-words.js';
 
 export interface SchemaIssue {
   readonly path: YamlPath;
@@ -23,84 +26,119 @@ export function pointerToPath(pointer: string, data: unknown): YamlPath {
   return path;
 }
 
-export function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return 'nothing (null)';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
-  if (typeof value === 'number') return Number.isInteger(value) ? `the integer ${value}` : `the number ${value}`;
-  return `${typeof value} ${String(value)}`;
+/** One error with what is needed to word it. */
+interface Context {
+  readonly error: ErrorObject;
+  readonly path: YamlPath;
+  readonly data: unknown;
+  /** What the whole validated value is called: `the workflow`, `the inputs of "log"`. */
+  readonly root: string;
+  /** Every error ajv reported, for errors that only make sense with the ones around them. */
+  readonly all: readonly ErrorObject[];
 }
 
-const typeWords: Record<string, string> = {
-  string: 'a string', number: 'a number', integer: 'an integer', boolean: 'true or false',
-  object: 'a mapping (key: value pairs)', array: 'a list', null: 'null',
-};
+const within = (path: string, base: string): boolean => path === base || path.startsWith(`${base}/`);
 
-function expectedType(type: unknown): string {
-  const types = Array.isArray(type) ? type : [type];
-  return types.map((t) => typeWords[String(t)] ?? String(t)).join(' or ');
+/** The errors of a failed anyOf's branches: ajv reports them just before the anyOf itself. */
+function branchesOf(anyOf: ErrorObject, all: readonly ErrorObject[]): ErrorObject[] {
+  const branches: ErrorObject[] = [];
+  for (let i = all.indexOf(anyOf) - 1; i >= 0 && within(all[i]!.instancePath, anyOf.instancePath); i--) branches.push(all[i]!);
+  return branches;
 }
 
-function subject(path: YamlPath): string {
-  const last = [...path].reverse().find((p) => typeof p === 'string');
-  return last === undefined ? 'The workflow' : `"${last}"`;
+function unknownKeyGuess(error: ErrorObject): string | undefined {
+  const key = String((error.params as { additionalProperty: string }).additionalProperty);
+  return closest(key, Object.keys((error.parentSchema as { properties?: object }).properties ?? {}));
 }
 
-function expected(error: ErrorObject): string | undefined {
-  const schema = error.parentSchema as Record<string, unknown> | undefined;
-  return typeof schema?.['x-expected'] === 'string' ? schema['x-expected'] : undefined;
+/** Missing keys that a misspelt key of the same mapping stands for: "did you mean" already says it. */
+function typoedKeys(all: readonly ErrorObject[]): Set<string> {
+  const typos = new Set<string>();
+  for (const error of all) {
+    const guess = error.keyword === 'additionalProperties' ? unknownKeyGuess(error) : undefined;
+    if (guess !== undefined) typos.add(`${error.instancePath}|${guess}`);
+  }
+  return typos;
 }
 
-function unknownKey(error: ErrorObject, path: YamlPath): SchemaIssue {
+/** Errors that repeat what another error says better. */
+function noiseOf(all: readonly ErrorObject[]): Set<ErrorObject> {
+  const typos = typoedKeys(all);
+  const noise = new Set<ErrorObject>();
+  for (const error of all) {
+    if (error.keyword === 'anyOf') for (const branch of branchesOf(error, all)) noise.add(branch);
+    if (error.keyword === 'if' || (error.propertyName !== undefined && error.keyword !== 'propertyNames')) noise.add(error);
+    if (error.keyword === 'required' && typos.has(`${error.instancePath}|${(error.params as { missingProperty: string }).missingProperty}`)) noise.add(error);
+  }
+  return noise;
+}
+
+function unknownKey({ error, path, data, root }: Context): SchemaIssue {
   const key = String((error.params as { additionalProperty: string }).additionalProperty);
   const known = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
-  const guess = closest(key, known);
+  const guess = unknownKeyGuess(error);
   const hint = guess ? ` Did you mean "${guess}"?` : '';
-  const message = `Unknown key "${key}".${hint} Expected one of: ${known.join(', ')}`;
+  const expected = known.length ? ` Expected one of: ${known.join(', ')}` : ' No keys are allowed here';
+  const message = `Unknown key "${key}" in ${nameAt(path, data, root)}.${hint}${expected}`;
   return { path: [...path, key], where: 'key', code: 'schema.unknown_key', message };
 }
 
-function describe(error: ErrorObject, path: YamlPath): SchemaIssue {
-  const found = describeValue(error.data);
-  const custom = expected(error);
-  const value = (code: string, message: string): SchemaIssue => ({ path, where: 'value', code, message });
+function invalidKey({ error, path, data, root, all }: Context): SchemaIssue {
+  const name = String((error.params as { propertyName: string }).propertyName);
+  const inner = all.find((other) => other.propertyName === name && other.instancePath === error.instancePath);
+  const expected = (inner && expectedOf(inner)) ?? expectedOf(error) ?? 'a valid name';
+  const message = `Invalid key ${JSON.stringify(name)} in ${nameAt(path, data, root)}; expected ${expected}`;
+  return { path: [...path, name], where: 'key', code: 'schema.key_name', message };
+}
+
+/** What a failed anyOf expected: its own words, or the types its branches allow. */
+function anyOfExpected({ error, all }: Context): string {
+  const types = branchesOf(error, all).filter((e) => e.keyword === 'type').flatMap((e) => [e.params.type as unknown].flat());
+  return expectedOf(error) ?? (types.length ? expectedType([...new Set(types)]) : 'one of the allowed forms');
+}
+
+function expectedValue(ctx: Context): string {
+  const { error } = ctx;
+  const custom = expectedOf(error);
   switch (error.keyword) {
-    case 'additionalProperties':
-      return unknownKey(error, path);
-    case 'required': {
-      const key = (error.params as { missingProperty: string }).missingProperty;
-      return { path, where: 'key', code: 'schema.required', message: `Missing required key "${key}" in ${path.length ? subject(path) : 'the workflow'}` };
-    }
-    case 'type':
-      return value('schema.type', `${subject(path)} must be ${custom ?? expectedType(error.params.type)}; found ${found}`);
-    case 'enum': {
-      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ');
-      return value('schema.enum', `${subject(path)} must be one of ${allowed}; found ${found}`);
-    }
-    case 'pattern':
-      return value('schema.pattern', `${subject(path)} must be ${custom ?? `a string matching ${error.params.pattern}`}; found ${found}`);
-    case 'propertyNames':
-      return { path, where: 'key', code: 'schema.key_name', message: `Invalid key ${JSON.stringify(error.params.propertyName)} in ${subject(path)}; expected ${custom ?? 'a valid name'}` };
-    default:
-      return value(`schema.${error.keyword}`, `${subject(path)} ${custom ? `must be ${custom}` : error.message ?? 'is invalid'}; found ${found}`);
+    case 'anyOf': return anyOfExpected(ctx);
+    case 'type': return custom ?? expectedType(error.params.type);
+    case 'enum': return `one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const': return JSON.stringify((error.params as { allowedValue: unknown }).allowedValue);
+    case 'pattern': return custom ?? `a string matching the pattern ${String(error.params.pattern)}`;
+    default: return custom ?? describeLimit(error) ?? `valid (${error.message ?? 'see the schema'})`;
   }
 }
 
-/** Errors inside an anyOf, a propertyNames or a failed `if` repeat what the outer error says. */
-function isNoise(error: ErrorObject, all: readonly ErrorObject[]): boolean {
-  if (error.keyword === 'if') return true;
-  if (error.propertyName !== undefined && error.keyword !== 'propertyNames') return true;
-  return all.some((other) => other !== error && other.keyword === 'anyOf' && error.schemaPath.startsWith(other.schemaPath.replace(/\/anyOf$/, '/anyOf/')));
+function wrongValue(ctx: Context): SchemaIssue {
+  const { error, path, data, root } = ctx;
+  const code = error.keyword === 'anyOf' ? 'schema.type' : `schema.${error.keyword}`;
+  const message = `${capitalized(nameAt(path, data, root))} must be ${expectedValue(ctx)}; found ${describeValue(error.data)}`;
+  return { path, where: 'value', code, message };
 }
 
-/** Every schema problem, one per place, without anyOf noise. */
-export function schemaIssues(errors: readonly ErrorObject[], data: unknown): SchemaIssue[] {
+function describe(ctx: Context): SchemaIssue {
+  const { error, path, data, root } = ctx;
+  if (error.keyword === 'additionalProperties') return unknownKey(ctx);
+  if (error.keyword === 'propertyNames') return invalidKey(ctx);
+  if (error.keyword === 'required') {
+    const key = (error.params as { missingProperty: string }).missingProperty;
+    return { path, where: 'key', code: 'schema.required', message: `Missing required key "${key}" in ${nameAt(path, data, root)}` };
+  }
+  return wrongValue(ctx);
+}
+
+/**
+ * Every schema problem, one per place, without the noise of anyOf branches. `root` names the
+ * validated value in messages (`the workflow`, `the inputs of "log"`).
+ */
+export function schemaIssues(errors: readonly ErrorObject[], data: unknown, root = 'the workflow'): SchemaIssue[] {
   const seen = new Set<string>();
   const issues: SchemaIssue[] = [];
+  const noise = noiseOf(errors);
   for (const error of errors) {
-    if (isNoise(error, errors)) continue;
-    const issue = describe(error.keyword === 'anyOf' ? { ...error, keyword: 'type' } : error, pointerToPath(error.instancePath, data));
+    if (noise.has(error)) continue;
+    const issue = describe({ error, path: pointerToPath(error.instancePath, data), data, root, all: errors });
     const key = `${issue.path.join('/')}|${issue.message}`;
     if (seen.has(key)) continue;
     seen.add(key);

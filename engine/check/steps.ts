@@ -63,7 +63,8 @@ export class StepBuilder {
   private kindOf(step: Record<string, unknown>, path: YamlPath): StepKind | undefined {
     const bodies = ['run', 'uses', 'steps', 'parallel'].filter((key) => step[key] !== undefined);
     if (bodies.length === 0) {
-      this.checker.report('step.no_body', 'A step needs one of run:, uses:, steps: or parallel:', path);
+      const which = typeof step.id === 'string' ? `Step "${step.id}"` : 'This step';
+      this.checker.report('step.no_body', `${which} has nothing to run; expected one of run:, uses:, steps: or parallel:`, path);
       return undefined;
     }
     if (bodies.length > 1) {

@@ -1,8 +1,8 @@
 /** check: a loaded document -> a checked Workflow, or every problem found in it. */
 import { readFileSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { packageRoot } from '../paths.js';
-import { WorkflowError, type Problem } from '../errors.js';
+import { WorkflowError } from '../errors.js';
 import { loadWorkflowFile, type LoadedDocument } from '../load/load.js';
 import type { Block, StepNode, Workflow } from '../model/types.js';
 import { validatorFor } from './ajv.js';
@@ -12,6 +12,7 @@ import { buildInputs, buildSecrets } from './inputs.js';
 import { RefChecker } from './refs.js';
 import { schemaIssues } from './schema-errors.js';
 import { BASE_CONTEXTS, durationOf, retryOf, StepBuilder, type DraftStep, type Defaults } from './steps.js';
+import { checkSubworkflows, type CheckChild } from './subworkflow.js';
 import { StepTree } from './tree.js';
 
 /** The language's reference: the same file editors use through yaml-language-server. */
@@ -93,48 +94,17 @@ export async function checkWorkflow(doc: LoadedDocument, options: CheckOptions =
     file: doc.file, name: nameOf(doc.file, raw), doc, env, outputs, main, onFailure, finally: fin,
     inputs: buildInputs(checker, raw.inputs), secrets: buildSecrets(checker, raw.secrets), stepsById: builder.byId,
   };
-  const problems = [...checker.problems, ...(await checkSubworkflows(checker, builder.subworkflows, options))];
+  const stack = options.stack ?? [resolve(doc.file)];
+  const problems = [...checker.problems, ...(await checkSubworkflows(checker, builder.subworkflows, stack, checkChild))];
   if (problems.length) throw new WorkflowError(problems);
   return workflow;
 }
+
+const checkChild: CheckChild = async (file, displayPath, stack) =>
+  checkWorkflow(await loadWorkflowFile(file, { displayPath }), { stack });
 
 function rawNeedsOf(doc: LoadedDocument, node: StepNode): unknown {
   let value: unknown = doc.data;
   for (const key of [...node.path, 'needs']) value = (value as Record<string | number, unknown> | undefined)?.[key];
   return value;
-}
-
-async function checkSubworkflows(checker: Checker, steps: readonly DraftStep[], options: CheckOptions): Promise<Problem[]> {
-  const problems: Problem[] = [];
-  const stack = options.stack ?? [resolve(checker.doc.file)];
-  for (const step of steps) {
-    const pending = step.pendingWorkflow!;
-    if (typeof pending.file !== 'string') continue;
-    const file = resolve(dirname(checker.doc.file), pending.file);
-    if (stack.includes(file)) {
-      const cycle = [...stack.slice(stack.indexOf(file)), file].map((f) => basename(f)).join(' -> ');
-      problems.push({ code: 'workflow.cycle', message: `Sub-workflow cycle: ${cycle}; a workflow cannot run itself`, location: checker.doc.locate(pending.path) });
-      continue;
-    }
-    try {
-      step.workflow = await checkWorkflow(await loadWorkflowFile(file, { displayPath: file }), { stack: [...stack, file] });
-      checkSubInputs(checker, step, pending.inputs, problems);
-    } catch (error) {
-      if (!(error instanceof WorkflowError)) throw error;
-      problems.push(...error.problems);
-    }
-  }
-  return problems;
-}
-
-function checkSubInputs(checker: Checker, step: DraftStep, raw: unknown, problems: Problem[]): void {
-  const specs = step.workflow!.inputs;
-  const given = asRecord(raw) ?? {};
-  const base = [...step.path, 'with', 'inputs'];
-  for (const name of Object.keys(given)) {
-    if (!(name in specs)) problems.push({ code: 'workflow.unknown_input', message: `Unknown input "${name}" for sub-workflow ${basename(step.workflow!.file)}; it takes: ${Object.keys(specs).join(', ') || 'no inputs'}`, location: checker.doc.locate([...base, name], 'key') });
-  }
-  for (const [name, spec] of Object.entries(specs)) {
-    if (spec.required && !(name in given)) problems.push({ code: 'workflow.missing_input', message: `Sub-workflow ${basename(step.workflow!.file)} needs input "${name}"; add it under with.inputs`, location: checker.doc.locate([...step.path, 'with'], 'key') });
-  }
 }

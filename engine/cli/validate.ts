@@ -8,7 +8,7 @@ export async function validateCommand(files: readonly string[]): Promise<number>
   for (const file of files) {
     try {
       const workflow = await loadChecked(file);
-      process.stdout.write(`${file}: ok (${workflow.stepsById.size} steps)\n`);
+      process.stdout.write(`${file}: ok (${workflow.stepsById.size} step${workflow.stepsById.size === 1 ? "" : "s"})\n`);
     } catch (error) {
       if (!(error instanceof WorkflowError)) throw error;
       problems += error.problems.length;
