@@ -1,5 +1,5 @@
 /** The compiled machines as a plain graph of states and transitions, for drawing. */
-import type { CompiledWorkflow, JsonValue, StateConfig } from '../compile/compile.js';
+import { machineId, type CompiledWorkflow, type JsonValue, type StateConfig } from '../compile/compile.js';
 
 export interface GraphState {
   readonly key: string;
@@ -29,9 +29,10 @@ interface Pending { from: string; target: string; label: string; siblings: Map<s
 function invokeLabel(compiled: CompiledWorkflow, invoke: Obj | undefined): string {
   if (!invoke) return '';
   const input = invoke.input as Obj;
-  if (invoke.src === 'dag') return ` ⟶ dag coordinator of ${String(input.block)}`;
+  if (invoke.src === 'dag') return ' ⟶ dag coordinator (one unit:ID machine per step)';
+  if (invoke.src === 'section') return ` ⟶ ${machineId(String(input.block))}`;
   const node = compiled.workflow.stepsById.get(String(input.id)) ?? undefined;
-  const blocks = [node?.body?.name, ...(node?.branches ?? []).map((b) => b.name)].filter(Boolean);
+  const blocks = [node?.body?.name, ...(node?.branches ?? []).map((b) => b.name)].filter((b) => b !== undefined).map(machineId);
   return invoke.src === 'group' ? ` ⟶ ${blocks.join(', ')}` : ` (${String(invoke.src)})`;
 }
 
@@ -90,10 +91,28 @@ class Builder {
   }
 }
 
+/** The machines a DAG coordinator runs: one `unit:ID` block machine per node. */
+function unitNames(compiled: CompiledWorkflow): string[] {
+  return [...compiled.blocks.values()].filter((b) => b.dag).flatMap((b) => b.steps.map((step) => `unit:${step.id}`));
+}
+
+/** What the DAG coordinator counts down: node B starts once each node A it needs has ended. */
+function needEdges(compiled: CompiledWorkflow): GraphEdge[] {
+  const dagSteps = [...compiled.blocks.values()].filter((b) => b.dag).flatMap((b) => b.steps);
+  return dagSteps.flatMap((step) => step.needs.map((need) => ({ from: safe(`unit:${need}`), to: safe(`unit:${step.id}`), label: 'needs' })));
+}
+
+/** Every block machine a run of the workflow may start, by name. */
+export function machineNames(compiled: CompiledWorkflow): string[] {
+  // An empty on_failure: or finally: is passed straight through by the root machine: nothing runs it.
+  const used = [...compiled.blocks.values()].filter((b) => b.steps.length > 0).map((b) => b.name);
+  return [...used, ...unitNames(compiled)];
+}
+
 /** The root machine and every block machine, with their transitions resolved to state names. */
 export function buildGraph(compiled: CompiledWorkflow): Graph {
   const builder = new Builder(compiled);
-  const machines = [builder.machine(compiled.root), ...[...compiled.blocks.keys()].map((name) => builder.machine(compiled.block(name)))];
+  const machines = [builder.machine(compiled.root), ...machineNames(compiled).map((name) => builder.machine(compiled.block(name)))];
   builder.resolve();
-  return { machines, edges: builder.edges };
+  return { machines, edges: [...builder.edges, ...needEdges(compiled)] };
 }

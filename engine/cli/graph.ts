@@ -1,7 +1,7 @@
 /** `arq graph FILE`: the machines that actually run, drawn from the compiled configs. */
 import { compileWorkflow } from '../compile/compile.js';
 import { EXIT } from './exit.js';
-import { buildGraph, type Graph, type GraphState } from './graph-model.js';
+import { buildGraph, machineNames, type Graph, type GraphState } from './graph-model.js';
 import { loadChecked } from './load.js';
 
 const quote = (text: string) => text.replace(/"/g, "'");
@@ -47,7 +47,7 @@ export function toDot(graph: Graph): string {
 export async function graphCommand(file: string, format: 'mermaid' | 'dot' | 'json'): Promise<number> {
   const compiled = compileWorkflow(await loadChecked(file));
   if (format === 'json') {
-    const blocks = Object.fromEntries([...compiled.blocks.keys()].map((name) => [name, compiled.block(name)]));
+    const blocks = Object.fromEntries(machineNames(compiled).map((name) => [name, compiled.block(name)]));
     process.stdout.write(`${JSON.stringify({ root: compiled.root, blocks }, null, 2)}\n`);
   } else {
     const graph = buildGraph(compiled);

@@ -44,4 +44,10 @@ function buildProgram(): Command {
   return program;
 }
 
+// A closed pipe (`arq run wf.yaml | head`) is not a failure of the run: stop writing, keep running,
+// so the run still ends cleanly (finally: runs, processes are killed) instead of dying mid-step.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+});
+
 buildProgram().parseAsync(process.argv).catch(exitWithError);

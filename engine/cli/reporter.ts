@@ -20,20 +20,30 @@ export function formatEvent(event: RunEvent, tty = false): string | null {
     case 'step.started':
       return event.attempt > 1 ? `▶ ${stepName(event)} (attempt ${event.attempt})` : `▶ ${stepName(event)}`;
     case 'step.log':
-      return `  ${stepName(event)} | ${event.line}`;
+      return prefixLines(`  ${stepName(event)} | `, event.line);
     case 'step.retrying':
       return color(33, `↻ ${stepName(event)} attempt ${event.attempt} failed: ${firstLine(event.error)}; retrying in ${formatDuration(event.delay_ms)}`, tty);
     case 'step.finished': {
       const head = `${marks[event.status]} ${stepName(event)} ${event.status}`;
       const time = event.status === 'skipped' ? '' : ` (${formatDuration(event.duration_ms)}${event.attempts > 1 ? `, ${event.attempts} attempts` : ''})`;
       const tail = event.error && event.status !== 'succeeded' ? `: ${event.error}${event.continued ? ' (continue_on_error)' : ''}` : '';
-      return color(colors[event.status], head + time + tail, tty);
+      return color(colors[event.status], indentRest(head + time + tail), tty);
     }
     case 'run.finished': {
       const line = `run ${event.run} ${event.status} in ${formatDuration(event.duration_ms)}`;
-      return color(event.status === 'succeeded' ? 32 : 31, event.error && event.status !== 'succeeded' ? `${line}: ${event.error}` : line, tty);
+      return color(event.status === 'succeeded' ? 32 : 31, indentRest(event.error && event.status !== 'succeeded' ? `${line}: ${event.error}` : line), tty);
     }
   }
+}
+
+/** Every line of a multi-line message gets the prefix: a reader (or grep) sees whose line it is. */
+function prefixLines(prefix: string, text: string): string {
+  return text.split(/\r?\n/).map((line) => prefix + line).join('\n');
+}
+
+/** Continuation lines of a message (a stderr tail in an error) are indented under their first line. */
+function indentRest(text: string): string {
+  return text.replace(/\r?\n/g, '\n    ');
 }
 
 function firstLine(text: string): string {

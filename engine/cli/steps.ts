@@ -4,20 +4,37 @@ import { builtinSteps } from '../../steps/registry.js';
 import { closest } from '../check/closest.js';
 import { EXIT } from './exit.js';
 
+/** `uses: workflow` is run by the engine itself, but a user looks it up like any step type. */
+const workflowStep = {
+  type: 'workflow',
+  description: 'Runs another workflow file: with: { path, inputs }.',
+  input: {
+    type: 'object', additionalProperties: false, required: ['path'],
+    properties: {
+      path: { type: 'string', description: 'The workflow file, relative to the calling workflow.' },
+      inputs: { type: 'object', description: 'The inputs of the sub-workflow.' },
+    },
+  },
+  output: { type: 'object', description: 'The outputs of the sub-workflow.' },
+};
+
+function allSteps(): { type: string; description: string; input: object; output?: object }[] {
+  return [...builtinSteps.values(), workflowStep];
+}
+
+function listSteps(json: boolean | undefined): number {
+  const rows = allSteps().map((s) => ({ type: s.type, description: s.description }));
+  if (json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+  const width = Math.max(...rows.map((r) => r.type.length));
+  if (!json) for (const row of rows) process.stdout.write(`${row.type.padEnd(width)}  ${row.description}\n`);
+  return EXIT.ok;
+}
+
 export async function stepsCommand(type: string | undefined, options: { json?: boolean }): Promise<number> {
-  if (type === undefined) {
-    const rows = [...builtinSteps.values()].map((s) => ({ type: s.type, description: s.description }));
-    if (options.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-    else {
-      const width = Math.max(...rows.map((r) => r.type.length));
-      for (const row of rows) process.stdout.write(`${row.type.padEnd(width)}  ${row.description}\n`);
-      process.stdout.write(`${'workflow'.padEnd(width)}  Runs another workflow file: with: { path, inputs }.\n`);
-    }
-    return EXIT.ok;
-  }
-  const step = builtinSteps.get(type);
+  if (type === undefined) return listSteps(options.json);
+  const step = allSteps().find((s) => s.type === type);
   if (!step) {
-    const guess = closest(type, [...builtinSteps.keys()]);
+    const guess = closest(type, allSteps().map((s) => s.type));
     throw new UsageError('steps.unknown', `Unknown step type "${type}".${guess ? ` Did you mean "${guess}"?` : ''} Run \`arq steps\` to list them`);
   }
   const doc = { type: step.type, description: step.description, input: step.input, output: step.output };

@@ -1,10 +1,11 @@
 /**
  * compile: a checked Workflow -> XState machine configs, plain JSON (names, not functions).
  *
- * The workflow's main, on_failure and finally lists become sibling states of one root machine.
- * A composite step (steps:, parallel:, foreach:) and a DAG list run in a coordinator state whose
- * actor starts one child actor per branch, item or node: each child runs a block machine, compiled
- * here too and registered by name. Wide fan-out therefore never becomes a wide `type: 'parallel'`
+ * The workflow's main, on_failure and finally lists become sibling states of one root machine,
+ * each running its list as a block machine (see sectionState). A composite step (steps:,
+ * parallel:, foreach:) and a DAG list run in a coordinator state whose actor starts one child
+ * actor per branch, item or node: each child runs a block machine, compiled here too and
+ * registered by name. Wide fan-out therefore never becomes a wide `type: 'parallel'`
  * state (XState 5 enters N regions in about N^3).
  */
 import type { Block, StepNode, Workflow } from '../model/types.js';
@@ -17,7 +18,7 @@ export type DelaySpec = { kind: 'timeout'; ms: number } | { kind: 'backoff'; ste
 
 export interface CompiledWorkflow {
   readonly workflow: Workflow;
-  /** The root machine: main -> on_failure -> finally -> end. */
+  /** The root machine: main -> on_failure (when main failed) -> finally -> end. */
   readonly root: StateConfig;
   /** Block machines by name, compiled on first use (a 10,000-node DAG has 10,000 small ones). */
   block(name: string): StateConfig;
@@ -30,6 +31,14 @@ const FAILED = '$failed';
 
 const act = (type: string, id: string): JsonValue => ({ type, params: { id } });
 const guard = (type: string, id: string): JsonValue => ({ type, params: { id } });
+
+/**
+ * The id of a block's machine. Step ids are state ids too, so a machine id must not look like one
+ * (a step may well be called `block2`): `block:NAME`, or `unit:ID` for a DAG node's machine.
+ */
+export function machineId(blockName: string): string {
+  return blockName.includes(':') ? blockName : `block:${blockName}`;
+}
 
 class Compiler {
   readonly delays = new Map<string, DelaySpec>();
@@ -72,15 +81,19 @@ class Compiler {
     return { id: step.id, initial: 'attempt', states };
   }
 
-  /** A list of steps as states: in order, or one coordinator state for a DAG. */
-  chain(block: Block, done: string, fail: string, keepGoing = false): StateConfig {
+  /**
+   * A list of steps as states in order, or one coordinator state for a DAG. A failed step moves on
+   * to the next one too: that one records itself as not started, unless its `if:` calls a status
+   * function (always(), failure()) and so runs anyway, as in GitHub Actions.
+   */
+  chain(block: Block, done: string, fail: string): StateConfig {
     if (block.dag) {
-      return { dag: { invoke: { src: 'dag', input: { block: block.name }, onDone: { target: done }, onError: { target: keepGoing ? done : fail } } } };
+      return { dag: { invoke: { src: 'dag', input: { block: block.name }, onDone: { target: done }, onError: { target: fail } } } };
     }
     const states: StateConfig = {};
     block.steps.forEach((step, i) => {
-      const next = i + 1 < block.steps.length ? `#${block.steps[i + 1]!.id}` : done;
-      states[step.id] = this.step(step, next, keepGoing ? next : fail);
+      const next = i + 1 < block.steps.length ? `#${block.steps[i + 1]!.id}` : undefined;
+      states[step.id] = this.step(step, next ?? done, next ?? fail);
     });
     return states;
   }
@@ -92,26 +105,32 @@ class Compiler {
 
   /** A block run by a coordinator: ends in $done or $failed. */
   blockMachine(block: Block): StateConfig {
-    const id = block.name;
+    const id = machineId(block.name);
     const states = this.chain(block, `#${id}.${DONE}`, `#${id}.${FAILED}`);
     return { id, initial: this.initial(block), states: { ...states, [DONE]: { type: 'final' }, [FAILED]: { type: 'final' } } };
   }
 }
 
-function sectionStates(compiler: Compiler, name: string, block: Block, fail: string, keepGoing: boolean): StateConfig {
-  const done = `#wf.${name}.${DONE}`;
-  return { ...compiler.chain(block, done, fail, keepGoing), [DONE]: { type: 'final' } };
+/**
+ * A root section runs its block in a frame of its own (its own halt scope: `finally:` steps run
+ * whatever happened before them); an empty section is passed straight through.
+ */
+function sectionState(block: Block, section: string, next: JsonValue, onCrash: string): StateConfig {
+  if (block.steps.length === 0) return { always: next };
+  const input = { block: block.name, section };
+  return { invoke: { src: 'section', input, onDone: next, onError: { target: onCrash, actions: 'sectionCrashed' } } };
 }
 
-function rootMachine(compiler: Compiler, wf: Workflow): StateConfig {
+function rootMachine(wf: Workflow): StateConfig {
   const cancel = { CANCEL: { target: 'finally', actions: 'cancelRun' } };
+  const afterMain: JsonValue = [{ guard: 'runFailed', target: 'on_failure' }, { target: 'finally' }];
   return {
     id: 'wf',
     initial: 'main',
     states: {
-      main: { initial: compiler.initial(wf.main), states: sectionStates(compiler, 'main', wf.main, '#wf.on_failure', false), onDone: 'finally', on: cancel },
-      on_failure: { initial: compiler.initial(wf.onFailure), states: sectionStates(compiler, 'on_failure', wf.onFailure, '#wf.finally', false), onDone: 'finally', on: cancel },
-      finally: { initial: compiler.initial(wf.finally), states: sectionStates(compiler, 'finally', wf.finally, '#wf.finally', true), onDone: 'end' },
+      main: { ...sectionState(wf.main, 'main', afterMain, 'on_failure'), on: cancel },
+      on_failure: { ...sectionState(wf.onFailure, 'on_failure', 'finally', 'finally'), on: cancel },
+      finally: sectionState(wf.finally, 'finally', 'end', 'end'),
       end: { always: [{ guard: 'runCancelled', target: 'cancelled' }, { guard: 'runFailed', target: 'failed' }, { target: 'succeeded' }] },
       succeeded: { type: 'final' },
       failed: { type: 'final' },
@@ -137,7 +156,7 @@ function collectBlocks(block: Block, into: Map<string, Block>): void {
 /** Compiles a checked workflow into machine configs. */
 export function compileWorkflow(wf: Workflow): CompiledWorkflow {
   const compiler = new Compiler();
-  const root = rootMachine(compiler, wf);
+  const root = rootMachine(wf);
   const blocks = new Map<string, Block>();
   for (const block of [wf.main, wf.onFailure, wf.finally]) collectBlocks(block, blocks);
   // Registers every step's delays now, so the machines can be set up before any block is compiled.

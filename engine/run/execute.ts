@@ -18,7 +18,8 @@ export class Skipped {
 /** A step not started because its group is failing or the run is cancelled. */
 export class Halted extends Error {}
 
-let runningKeys = 0;
+/** A group that stopped starting its steps because a step outside it failed (failFast). */
+export class Interrupted extends Error {}
 
 /** Evaluates a step's `env:` over the env around it. */
 export function stepEnv(frame: Frame, node: StepNode): Readonly<Record<string, string>> {
@@ -29,28 +30,43 @@ export function stepEnv(frame: Frame, node: StepNode): Readonly<Record<string, s
   return env;
 }
 
+/** A step whose `if:` calls a status function decides for itself after a failure (not after a cancel). */
+function runsAnyway(frame: Frame, node: StepNode): boolean {
+  return node.if?.usesStatusFunction === true && !frame.instance.control.cancelled;
+}
+
 function shouldRun(frame: Frame, node: StepNode): boolean {
   return node.if === undefined || evaluateCondition(node.if, frame.evalContext());
 }
 
 /** Starts an attempt; the returned promise settles only when the step has released everything. */
-export async function executeStep(rootOrFrame: Frame, id: string, signal: AbortSignal): Promise<unknown> {
-  const frame = rootOrFrame.for(id);
+export async function executeStep(frame: Frame, id: string, signal: AbortSignal): Promise<unknown> {
   const node = frame.node(id);
   const attempt = (frame.attempts.get(id) ?? 0) + 1;
   frame.attempts.set(id, attempt);
   if (attempt === 1) {
-    if (frame.halt.halted()) throw new Halted(frame.instance.control.cancelled ? 'the run was cancelled' : 'an earlier step failed');
+    if (frame.halt.halted() && !runsAnyway(frame, node)) throw new Halted(frame.instance.control.cancelled ? 'the run was cancelled' : 'an earlier step failed');
     if (!shouldRun(frame, node)) return new Skipped('its if: condition was false');
     frame.started.set(id, Date.now());
   }
   const { runtime } = frame;
   runtime.emit({ type: 'step.started', run: runtime.runId, step: frame.eventId(id), label: node.label, attempt, time: Date.now(), item: frame.itemIndex() });
-  const key = String(++runningKeys);
-  const { control } = frame.instance;
-  control.markRunning(key, () => finishStep(frame, node, attempt, { status: 'cancelled', error: 'Cancelled' }));
+  const onStop = () => recordStopped(frame, node, attempt);
+  signal.addEventListener('abort', onStop, { once: true });
   const work = node.kind === 'action' ? runAction(frame, node, attempt, signal) : runComposite(frame, node, signal);
-  return runtime.track(work).finally(() => control.markStopped(key));
+  return frame.instance.control.track(work).finally(() => signal.removeEventListener('abort', onStop));
+}
+
+/**
+ * A step whose state was left while it ran (cancel, or the timeout of a step around it) is
+ * recorded as cancelled. A microtask later, so that the machine's own record of the same exit
+ * (a timeout of this very step) comes first.
+ */
+function recordStopped(frame: Frame, node: StepNode, attempt: number): void {
+  queueMicrotask(() => {
+    const error = frame.instance.control.cancelled ? 'Cancelled' : 'Stopped: the step around it ended';
+    finishStep(frame, node, attempt, { status: 'cancelled', error });
+  });
 }
 
 function checkInput(node: StepNode, schema: object, input: unknown): void {

@@ -20,22 +20,19 @@ export interface Instance {
   readonly prefix: string;
   readonly nodes: ReadonlyMap<string, StepNode>;
   readonly startedAt: number;
-  /** The halt scope of the whole instance: failing once a step of `main` failed uncovered. */
-  readonly halt: Halt;
+  /** The halt scope of each section: `main` fails once a step of it failed uncovered. */
+  readonly halts: Readonly<Record<Section, Halt>>;
   readonly machines: MachineSource;
-  /** The top-level steps (and DAG blocks) of on_failure: and finally:, which run in frames of their own. */
-  readonly sections: ReadonlyMap<string, Section>;
-  readonly sectionFrames: Partial<Record<Section, Frame>>;
 }
 
-/** Whether the instance failed anywhere: main, on_failure or finally. */
+/** Whether the instance has failed so far: in `main`, or in a step of `finally`. */
 export function instanceFailed(instance: Instance): boolean {
-  return instance.halt.failed() || Object.values(instance.sectionFrames).some((f) => f.halt.failed());
+  return instance.halts.main.failed() || instance.halts.finally.recorded();
 }
 
-/** The first failure of the instance, for the run's error message. */
+/** Why the instance failed: the first uncovered failure of `main`, else of `finally`. */
 export function instanceFailure(instance: Instance): string | undefined {
-  return instance.halt.reason ?? Object.values(instance.sectionFrames).find((f) => f.halt.reason)?.halt.reason;
+  return instance.halts.main.reason ?? instance.halts.finally.reason;
 }
 
 /** Where block machines come from (engine/run/machines.ts); an interface to keep imports one-way. */
@@ -57,15 +54,6 @@ export class Frame {
     readonly section: Section,
   ) {}
 
-  /**
-   * The frame a top-level step of on_failure: or finally: runs in. The root machine holds one frame,
-   * but those sections must not be halted by main's failure, so their steps switch frames here.
-   */
-  for(key: string): Frame {
-    const section = this === this.instance.sectionFrames.main ? this.instance.sections.get(key) : undefined;
-    return section ? (this.instance.sectionFrames[section] ?? this) : this;
-  }
-
   get runtime(): Runtime {
     return this.instance.runtime;
   }
@@ -77,6 +65,11 @@ export class Frame {
   /** A frame for the blocks of a composite step: a halt scope of their own, the same results. */
   child(env: Readonly<Record<string, string>>, scope: Scope = this.scope): Frame {
     return new Frame(this.instance, scope, this.halt.child(), env, this.section);
+  }
+
+  /** The frame a root section (main, on_failure, finally) runs in: the same results, its own halt scope. */
+  forSection(section: Section): Frame {
+    return new Frame(this.instance, this.scope, this.instance.halts[section], this.env, section);
   }
 
   /** The step id events show: a foreach's inline body reports as the foreach step itself. */

@@ -2,39 +2,59 @@
  * Coordinators of composite steps and DAG lists. Each starts one child actor per branch, item or
  * node (a block machine), counts them down, and never builds a wide parallel state.
  */
+import { setMaxListeners } from 'node:events';
 import { createActor } from 'xstate';
 import { StepError } from '../../steps/contract.js';
 import { evaluateValue } from '../expr/index.js';
 import type { StepNode } from '../model/types.js';
 import { describeValue } from '../check/schema-errors.js';
-import { stepEnv } from './execute.js';
-import { Frame } from './frame.js';
+import { Interrupted, stepEnv } from './execute.js';
+import { Frame, type Section } from './frame.js';
 import { finishStep } from './record.js';
-import { Scope } from './scope.js';
+import { Halt, Scope } from './scope.js';
 
 /** Runs a block machine as a child actor; true when it ended in `$done`. */
 export function runBlock(frame: Frame, name: string, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   const actor = createActor(frame.instance.machines.block(name), { input: frame });
-  return new Promise<boolean>((resolve) => {
-    const onAbort = () => {
-      actor.stop();
-      resolve(false);
-    };
-    actor.subscribe({
-      complete: () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(actor.getSnapshot().value === '$done');
-      },
-      error: () => resolve(false),
-    });
-    signal.addEventListener('abort', onAbort, { once: true });
-    actor.start();
+  let settle!: (ok: boolean) => void;
+  const ended = new Promise<boolean>((resolve, reject) => {
+    settle = resolve;
+    // An error here is an engine bug (an action threw): it must surface, not end the block quietly.
+    actor.subscribe({ complete: () => resolve(actor.getSnapshot().value === '$done'), error: reject });
   });
+  const onAbort = () => {
+    actor.stop();
+    settle(false);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  actor.start();
+  return ended.finally(() => signal.removeEventListener('abort', onAbort));
 }
 
-function failIfHalted(child: Frame): void {
-  if (child.halt.failed()) throw new StepError('group.failed', child.halt.reason ?? 'A step failed');
+/**
+ * Runs a root section (main, on_failure, finally) in the section's own frame. A handler starts
+ * once every step stopped before it has released its processes (a cleanup must not race them).
+ */
+export async function runSection(root: Frame, block: string, section: Section, signal: AbortSignal): Promise<void> {
+  if (section === 'main' && root.instance.control.cancelled) return;
+  if (section !== 'main') await root.instance.control.settle();
+  await runBlock(root.forSection(section), block, signal);
+}
+
+/** The first failure recorded in a halt scope or around it. */
+function haltReason(halt: Halt): string {
+  for (let h: Halt | undefined = halt; h; h = h.parent) if (h.reason !== undefined) return h.reason;
+  return 'a step failed';
+}
+
+/**
+ * How a group ends once its steps stopped: failed when one of its own steps failed; interrupted
+ * (recorded as cancelled) when a failure outside it stopped it from starting the rest.
+ */
+function endOfGroup(halt: Halt): void {
+  if (halt.recorded()) throw new StepError('group.failed', halt.reason!);
+  if (halt.failed()) throw new Interrupted(`Stopped: ${haltReason(halt)}`);
 }
 
 function namedOutputs(node: StepNode, frame: Frame): Record<string, unknown> {
@@ -44,7 +64,7 @@ function namedOutputs(node: StepNode, frame: Frame): Record<string, unknown> {
 async function runSequence(frame: Frame, node: StepNode, signal: AbortSignal): Promise<unknown> {
   const child = frame.child(stepEnv(frame, node));
   const ok = await runBlock(child, node.body!.name, signal);
-  failIfHalted(child);
+  endOfGroup(child.halt);
   if (!ok) throw new StepError('group.failed', 'The group did not finish');
   return namedOutputs(node, child);
 }
@@ -52,7 +72,7 @@ async function runSequence(frame: Frame, node: StepNode, signal: AbortSignal): P
 async function runParallel(frame: Frame, node: StepNode, signal: AbortSignal): Promise<unknown> {
   const child = frame.child(stepEnv(frame, node));
   await Promise.all(node.branches!.map((branch) => runBlock(child, branch.name, signal)));
-  failIfHalted(child);
+  endOfGroup(child.halt);
   return namedOutputs(node, child);
 }
 
@@ -69,8 +89,14 @@ function itemOutput(node: StepNode, frame: Frame): unknown {
   return last ? (frame.scope.get(last.id)?.outputs ?? {}) : {};
 }
 
+/** The frame of one item: its own results scope, where `item` and `index` are defined. */
+function itemFrame(frame: Frame, env: Readonly<Record<string, string>>, halt: Halt, item: unknown, index: number): Frame {
+  return new Frame(frame.instance, new Scope(frame.scope, { item, index }), halt, env, frame.section);
+}
+
 async function runForeach(frame: Frame, node: StepNode, signal: AbortSignal): Promise<unknown> {
   const items = foreachItems(frame, node);
+  // The foreach step's own env: applies to every item, evaluated once (README: it cannot use item).
   const env = stepEnv(frame, node);
   const halt = frame.halt.child();
   const outputs: unknown[] = new Array(items.length).fill(null);
@@ -78,18 +104,20 @@ async function runForeach(frame: Frame, node: StepNode, signal: AbortSignal): Pr
   const worker = async (): Promise<void> => {
     while (next < items.length && !halt.halted() && !signal.aborted) {
       const index = next++;
-      const itemFrame = new Frame(frame.instance, new Scope(frame.scope, { item: items[index], index }), halt, env, frame.section);
-      if (await runBlock(itemFrame, node.body!.name, signal)) outputs[index] = itemOutput(node, itemFrame);
+      const child = itemFrame(frame, env, halt, items[index], index);
+      if (await runBlock(child, node.body!.name, signal)) outputs[index] = itemOutput(node, child);
     }
   };
   const width = Math.min(node.concurrency ?? items.length, items.length);
   await Promise.all(Array.from({ length: width }, worker));
-  if (halt.failed()) throw new StepError('group.failed', halt.reason ?? 'An item failed');
+  endOfGroup(halt);
   return outputs;
 }
 
 /** Runs a composite step (steps:, parallel:, foreach:) and returns its outputs. */
 export function runComposite(frame: Frame, node: StepNode, signal: AbortSignal): Promise<unknown> {
+  // Each child block listens on this one signal: a wide group is not a listener leak.
+  setMaxListeners(0, signal);
   if (node.kind === 'sequence') return runSequence(frame, node, signal);
   if (node.kind === 'parallel') return runParallel(frame, node, signal);
   return runForeach(frame, node, signal);
@@ -98,16 +126,21 @@ export function runComposite(frame: Frame, node: StepNode, signal: AbortSignal):
 /** The DAG coordinator: readiness tracked by counting unmet needs, no guards re-checked per microstep. */
 export function runDag(frame: Frame, blockName: string, signal: AbortSignal): Promise<void> {
   const block = frame.instance.compiled.blocks.get(blockName)!;
+  setMaxListeners(0, signal);
   return new DagRun(frame, block.steps, signal).run();
 }
 
 class DagRun {
   private readonly waiting = new Map<string, number>();
   private readonly dependents = new Map<string, StepNode[]>();
-  private readonly blocked = new Set<string>();
+  /** Why a node cannot run: a step it needs did not succeed. */
+  private readonly blocked = new Map<string, string>();
+  private readonly ready: StepNode[] = [];
+  private head = 0;
   private running = 0;
   private left: number;
   private finish!: () => void;
+  private crash!: (error: unknown) => void;
 
   constructor(private readonly frame: Frame, private readonly nodes: readonly StepNode[], private readonly signal: AbortSignal) {
     this.left = nodes.length;
@@ -118,40 +151,53 @@ class DagRun {
   }
 
   run(): Promise<void> {
-    const done = new Promise<void>((resolve) => (this.finish = resolve));
-    for (const node of this.nodes) if (node.needs.length === 0) this.start(node);
-    this.checkEnd();
-    return done.then(() => failIfHalted(this.frame));
+    const done = new Promise<void>((resolve, reject) => {
+      this.finish = resolve;
+      this.crash = reject;
+    });
+    this.ready.push(...this.nodes.filter((node) => node.needs.length === 0));
+    this.drain();
+    return done.then(() => endOfGroup(this.frame.halt));
   }
 
-  private start(node: StepNode): void {
-    if (this.frame.halt.halted() || this.signal.aborted) return;
-    if (this.blocked.has(node.id) && !node.if?.usesStatusFunction) {
-      finishStep(this.frame, node, 1, { status: 'skipped', error: 'A step it needs did not succeed' });
-      this.settled(node);
-      return;
+  /** Starts or skips every ready node in a loop: a long cascade of skips must not recurse. */
+  private drain(): void {
+    while (this.head < this.ready.length && !this.signal.aborted) {
+      const node = this.ready[this.head++]!;
+      const skip = this.skipReason(node);
+      if (skip === undefined) this.launch(node);
+      else {
+        finishStep(this.frame, node, 1, { status: 'skipped', error: skip });
+        this.settled(node);
+      }
     }
+    if (this.left === 0 || (this.signal.aborted && this.running === 0)) this.finish();
+  }
+
+  /** A node whose `if:` calls a status function runs whatever happened to its needs, as in GitHub Actions. */
+  private skipReason(node: StepNode): string | undefined {
+    if (node.if?.usesStatusFunction) return undefined;
+    if (this.blocked.has(node.id)) return this.blocked.get(node.id);
+    return this.frame.halt.halted() ? 'Not started: an earlier step failed' : undefined;
+  }
+
+  private launch(node: StepNode): void {
     this.running++;
-    void runBlock(this.frame, `unit:${node.id}`, this.signal).then(() => {
+    runBlock(this.frame, `unit:${node.id}`, this.signal).then(() => {
       this.running--;
       this.settled(node);
-    });
+      this.drain();
+    }, this.crash);
   }
 
   private settled(node: StepNode): void {
     this.left--;
-    const ok = this.frame.scope.get(node.id)?.conclusion === 'succeeded';
+    const status = this.frame.scope.get(node.id)?.conclusion;
     for (const dependent of this.dependents.get(node.id) ?? []) {
-      if (!ok) this.blocked.add(dependent.id);
+      if (status !== 'succeeded' && !this.blocked.has(dependent.id)) this.blocked.set(dependent.id, `Skipped: it needs "${node.id}", which ${status === 'skipped' ? 'was skipped' : status ?? 'did not run'}`);
       const count = this.waiting.get(dependent.id)! - 1;
       this.waiting.set(dependent.id, count);
-      if (count === 0) this.start(dependent);
+      if (count === 0) this.ready.push(dependent);
     }
-    this.checkEnd();
-  }
-
-  private checkEnd(): void {
-    const stuck = this.frame.halt.halted() || this.signal.aborted;
-    if (this.left === 0 || (stuck && this.running === 0)) this.finish();
   }
 }

@@ -6,7 +6,7 @@ import { compileWorkflow, type CompiledWorkflow } from '../compile/compile.js';
 import { UsageError } from '../errors.js';
 import { evaluateValue, stringifyValue } from '../expr/index.js';
 import type { StepNode, Workflow, Block } from '../model/types.js';
-import { Frame, instanceFailure, type Instance, type Section } from './frame.js';
+import { Frame, instanceFailure } from './frame.js';
 import { Machines } from './machines.js';
 import { Control, type Runtime } from './runtime.js';
 import { Halt, Scope } from './scope.js';
@@ -69,29 +69,16 @@ function workflowEnv(workflow: Workflow, frameLike: Frame): Record<string, strin
 }
 
 /** Creates an instance whose root frame is ready to run. */
-function sectionsOf(workflow: Workflow): Map<string, Section> {
-  const sections = new Map<string, Section>();
-  for (const [section, block] of [['on_failure', workflow.onFailure], ['finally', workflow.finally]] as const) {
-    sections.set(block.name, section);
-    for (const step of block.steps) sections.set(step.id, section);
-  }
-  return sections;
-}
-
-/** Creates an instance whose root frame is ready to run. */
 export function createInstance(runtime: Runtime, workflow: Workflow, inputs: Record<string, unknown>, secrets: Record<string, string>, prefix = ''): Frame {
   const { compiled, machines, nodes } = prepared(workflow);
   const control = new Control();
-  const halt = new Halt(undefined, () => control.cancelled);
-  const sectionFrames: Partial<Record<Section, Frame>> = {};
-  const base = { runtime, control, compiled, machines, nodes, inputs, secrets, prefix, halt, startedAt: Date.now(), sections: sectionsOf(workflow), sectionFrames };
+  const cancelled = () => control.cancelled;
+  // finally: runs on cancel too, and each of its steps whatever the ones before it did.
+  const halts = { main: new Halt(undefined, cancelled), on_failure: new Halt(undefined, cancelled), finally: new Halt(undefined, () => false, false) };
+  const base = { runtime, control, compiled, machines, nodes, inputs, secrets, prefix, halts, startedAt: Date.now() };
   const scope = new Scope();
-  const env = workflowEnv(workflow, new Frame({ ...base, env: {} }, scope, halt, {}, 'main'));
-  const instance: Instance = { ...base, env };
-  sectionFrames.main = new Frame(instance, scope, halt, env, 'main');
-  sectionFrames.on_failure = new Frame(instance, scope, new Halt(undefined, () => control.cancelled), env, 'on_failure');
-  sectionFrames.finally = new Frame(instance, scope, new Halt(undefined, () => false, false), env, 'finally');
-  return sectionFrames.main;
+  const env = workflowEnv(workflow, new Frame({ ...base, env: {} }, scope, halts.main, {}, 'main'));
+  return new Frame({ ...base, env }, scope, halts.main, env, 'main');
 }
 
 function evaluateOutputs(frame: Frame): { outputs: Record<string, unknown>; error?: string } {
@@ -104,23 +91,20 @@ function evaluateOutputs(frame: Frame): { outputs: Record<string, unknown>; erro
   }
 }
 
-/**
- * Runs an instance's root machine to its end; `signal` cancels it (finally: still runs). Only the
- * run's root waits for every stopped step to release its processes: a sub-workflow waiting for
- * that would wait for the step that is running it.
- */
-export async function runInstance(frame: Frame, signal?: AbortSignal, settle = true): Promise<InstanceResult> {
+/** Runs an instance's root machine to its end; `signal` cancels it (finally: still runs). */
+export async function runInstance(frame: Frame, signal?: AbortSignal): Promise<InstanceResult> {
   const actor = createActor(frame.instance.machines.root(), { input: frame });
   const ended = new Promise<string>((resolveEnd, rejectEnd) => {
     actor.subscribe({ complete: () => resolveEnd(String(actor.getSnapshot().value)), error: rejectEnd });
   });
   const onAbort = () => actor.send({ type: 'CANCEL' });
-  signal?.addEventListener('abort', onAbort, { once: true });
+  // Cancelled before it started: no step of main starts at all, finally: still runs.
+  if (signal?.aborted) frame.instance.control.cancel();
+  else signal?.addEventListener('abort', onAbort, { once: true });
   actor.start();
-  if (signal?.aborted) onAbort();
   const status = (await ended) as RunStatus;
   signal?.removeEventListener('abort', onAbort);
-  if (settle) await frame.runtime.settle();
+  await frame.instance.control.settle();
   const { outputs, error } = evaluateOutputs(frame);
   if (error && status === 'succeeded') return { status: 'failed', outputs, error: `Workflow outputs: ${error}` };
   return { status, outputs, error: status === 'failed' ? instanceFailure(frame.instance) : undefined };

@@ -6,10 +6,10 @@ import { fromPromise, setup, type AnyStateMachine } from 'xstate';
 import type { CompiledWorkflow, JsonValue, StateConfig } from '../compile/compile.js';
 import type { RetryPolicy } from '../model/types.js';
 import { formatDuration } from '../model/duration.js';
-import { executeStep, Halted, Skipped } from './execute.js';
-import { instanceFailed, type Frame, type MachineSource } from './frame.js';
-import { runDag } from './groups.js';
-import { errorMessage, finishStep } from './record.js';
+import { executeStep, Halted, Interrupted, Skipped } from './execute.js';
+import { instanceFailed, type Frame, type MachineSource, type Section } from './frame.js';
+import { runDag, runSection } from './groups.js';
+import { claim, errorMessage, finishStep } from './record.js';
 
 interface Ctx { frame: Frame }
 interface StepParams { id: string; then?: 'retry' | 'continue' | 'fail'; timeout?: boolean }
@@ -24,7 +24,7 @@ export function backoffDelay(policy: RetryPolicy, failedAttempt: number, random:
 }
 
 function stepDone({ context, event }: Args, { id }: StepParams): void {
-  const frame = context.frame.for(id);
+  const { frame } = context;
   const node = frame.node(id);
   const attempt = frame.attempts.get(id) ?? 1;
   if (event.output instanceof Skipped) return finishStep(frame, node, attempt, { status: 'skipped', error: `Skipped: ${event.output.reason}` });
@@ -32,12 +32,14 @@ function stepDone({ context, event }: Args, { id }: StepParams): void {
 }
 
 function attemptFailed({ context, event }: Args, { id, then, timeout }: StepParams): void {
-  const frame = context.frame.for(id);
+  const { frame } = context;
   const node = frame.node(id);
   const attempt = frame.attempts.get(id) ?? 1;
   const error = timeout ? `Timed out after ${formatDuration(node.timeoutMs!)}` : errorMessage(event.error);
   if (event.error instanceof Halted) return finishStep(frame, node, attempt, { status: 'skipped', error: `Not started: ${error}` });
+  if (event.error instanceof Interrupted) return finishStep(frame, node, attempt, { status: 'cancelled', error });
   if (then !== 'retry') return finishStep(frame, node, attempt, { status: 'failed', error, continued: then === 'continue' });
+  claim(frame, id, attempt);
   const delay = backoffDelay(node.retry!, attempt);
   frame.nextDelay.set(id, delay);
   const { runtime } = frame;
@@ -45,15 +47,20 @@ function attemptFailed({ context, event }: Args, { id, then, timeout }: StepPara
 }
 
 function canRetry({ context, event }: Args, { id }: StepParams): boolean {
-  const frame = context.frame.for(id);
+  const { frame } = context;
   if (event.error instanceof Halted || frame.halt.halted()) return false;
   return (frame.attempts.get(id) ?? 1) < (frame.node(id).retry?.attempts ?? 1);
+}
+
+/** An engine bug must still fail the run, loudly, rather than end it as a success. */
+function sectionCrashed({ context: { frame }, event }: Args): void {
+  frame.instance.halts.main.fail(`Internal error: ${errorMessage(event.error)}`);
 }
 
 function delaysOf(compiled: CompiledWorkflow): Record<string, number | ((args: { context: Ctx }) => number)> {
   const delays: Record<string, number | ((args: { context: Ctx }) => number)> = {};
   for (const [name, spec] of compiled.delays) {
-    delays[name] = spec.kind === 'timeout' ? spec.ms : ({ context }) => context.frame.for(spec.step).nextDelay.get(spec.step) ?? 0;
+    delays[name] = spec.kind === 'timeout' ? spec.ms : ({ context }) => context.frame.nextDelay.get(spec.step) ?? 0;
   }
   return delays;
 }
@@ -88,9 +95,15 @@ export class Machines implements MachineSource {
       actors: {
         step: fromPromise<unknown, { frame: Frame; id: string }>(({ input, signal }) => executeStep(input.frame, input.id, signal)),
         group: fromPromise<unknown, { frame: Frame; id: string }>(({ input, signal }) => executeStep(input.frame, input.id, signal)),
-        dag: fromPromise<void, { frame: Frame; block: string }>(({ input, signal }) => runDag(input.frame.for(input.block), input.block, signal)),
+        dag: fromPromise<void, { frame: Frame; block: string }>(({ input, signal }) => runDag(input.frame, input.block, signal)),
+        section: fromPromise<void, { frame: Frame; block: string; section: Section }>(({ input, signal }) => runSection(input.frame, input.block, input.section, signal)),
       },
-      actions: { stepDone: stepDone as never, attemptFailed: attemptFailed as never, cancelRun: (({ context }: Args) => context.frame.instance.control.cancel()) as never },
+      actions: {
+        stepDone: stepDone as never,
+        attemptFailed: attemptFailed as never,
+        cancelRun: (({ context }: Args) => context.frame.instance.control.cancel()) as never,
+        sectionCrashed: sectionCrashed as never,
+      },
       guards: {
         canRetry: canRetry as never,
         runFailed: (({ context }: Args) => instanceFailed(context.frame.instance)) as never,

@@ -13,8 +13,8 @@ export interface Ending {
 
 const finished = new WeakMap<Frame, Map<string, number>>();
 
-/** Whether this attempt was already recorded (a cancel can race a timeout or a late result). */
-function claim(frame: Frame, id: string, attempt: number): boolean {
+/** Whether this attempt was already recorded (a cancel can race a timeout or a late result); marks it recorded. */
+export function claim(frame: Frame, id: string, attempt: number): boolean {
   let byId = finished.get(frame);
   if (!byId) finished.set(frame, (byId = new Map()));
   if (byId.get(id) === attempt) return false;
@@ -27,7 +27,7 @@ export function finishStep(frame: Frame, node: StepNode, attempt: number, ending
   if (!claim(frame, node.id, attempt)) return;
   const conclusion = ending.continued ? 'succeeded' : ending.status;
   frame.scope.set(node.id, { status: ending.status, outcome: ending.status, conclusion, outputs: ending.outputs ?? {}, error: ending.error });
-  if (ending.status === 'failed' && !ending.continued) frame.halt.fail(`Step "${node.id}" failed: ${ending.error ?? 'unknown error'}`);
+  if (ending.status === 'failed' && !ending.continued) frame.halt.fail(failureReason(frame, node, ending.error));
   const { runtime } = frame;
   const started = frame.started.get(node.id);
   runtime.emit({
@@ -35,6 +35,13 @@ export function finishStep(frame: Frame, node: StepNode, attempt: number, ending
     time: Date.now(), duration_ms: started === undefined ? 0 : Date.now() - started, attempts: attempt,
     error: ending.error, outputs: ending.outputs, item: frame.itemIndex(), continued: ending.continued || undefined,
   });
+}
+
+/** `Step "ID" failed: ERROR`, naming the foreach item it failed in; ids as the user wrote them. */
+function failureReason(frame: Frame, node: StepNode, error = 'unknown error'): string {
+  const id = node.id.endsWith('__item') ? node.id.slice(0, -6) : node.id;
+  const item = frame.itemIndex();
+  return `Step "${id}"${item === undefined ? '' : ` (item ${item})`} failed: ${error}`;
 }
 
 /** The message of anything a step threw. */

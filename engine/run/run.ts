@@ -64,7 +64,7 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions = {}):
     const result = await runInstance(frame, options.signal);
     const durationMs = Date.now() - started;
     runtime.emit({ type: 'run.finished', run: runId, workflow: workflow.name, status: result.status, time: Date.now(), duration_ms: durationMs, outputs: result.outputs, error: result.error });
-    return { runId, ...result, steps: { ...frame.scope.steps }, durationMs };
+    return runtime.maskValue({ runId, ...result, steps: { ...frame.scope.steps }, durationMs });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-/** Run-level state shared by every block of a run: events, cancel, secrets, work left to settle. */
+/** Run-level state shared by every block of a run: events and secrets; per instance: cancel and work left to settle. */
 import type { EventSink, RunEvent } from './events.js';
 
 export interface RuntimeOptions {
@@ -14,11 +14,21 @@ export interface RuntimeOptions {
 
 /** One run: steps of the workflow and of its sub-workflows report here. */
 export class Runtime {
-  private readonly inflight = new Set<Promise<unknown>>();
-  private readonly masks: readonly string[];
+  private masks: readonly string[] = [];
 
   constructor(readonly options: RuntimeOptions) {
-    this.masks = (options.secretValues ?? []).filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
+    this.addSecrets(options.secretValues ?? []);
+  }
+
+  /**
+   * Masks more values from now on (a sub-workflow's own secrets). Each line of a multi-line secret
+   * is masked too: logs arrive line by line. Longest first, so a secret containing another is
+   * masked whole.
+   */
+  addSecrets(values: readonly string[]): void {
+    const lines = values.flatMap((v) => (v.includes('\n') ? [v, ...v.split(/\r?\n/)] : [v]));
+    const fresh = lines.filter((v) => v.trim().length > 0 && !this.masks.includes(v));
+    if (fresh.length) this.masks = [...this.masks, ...fresh].sort((a, b) => b.length - a.length);
   }
 
   get runId(): string {
@@ -33,6 +43,21 @@ export class Runtime {
     return this.masks.length ? maskText(text, this.masks) : text;
   }
 
+  /** A copy of any value with every secret replaced by ***, for results shown to a user. */
+  maskValue<T>(value: T): T {
+    return this.masks.length ? (maskDeep(value, this.masks) as T) : value;
+  }
+}
+
+/**
+ * Cancel of one workflow instance (the run's root, or a sub-workflow stopped with its step), and
+ * the steps it started. Per instance, not per run: a sub-workflow waiting for every step of the
+ * run would wait for the very step that runs it.
+ */
+export class Control {
+  cancelled = false;
+  private readonly inflight = new Set<Promise<unknown>>();
+
   /** Keeps a step's promise until it settles: a stopped step may still be killing its processes. */
   track<T>(promise: Promise<T>): Promise<T> {
     this.inflight.add(promise);
@@ -45,27 +70,9 @@ export class Runtime {
   async settle(): Promise<void> {
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
   }
-}
-
-/** Cancel of one workflow instance: the run's root, or a sub-workflow stopped with its step. */
-export class Control {
-  cancelled = false;
-  private readonly running = new Map<string, () => void>();
-
-  /** Registers a running step; on cancel its callback records it as cancelled. */
-  markRunning(key: string, onCancel: () => void): void {
-    this.running.set(key, onCancel);
-  }
-
-  markStopped(key: string): void {
-    this.running.delete(key);
-  }
 
   cancel(): void {
-    if (this.cancelled) return;
     this.cancelled = true;
-    for (const onCancel of [...this.running.values()]) onCancel();
-    this.running.clear();
   }
 }
 

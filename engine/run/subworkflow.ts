@@ -10,11 +10,12 @@ export async function runSubworkflow(frame: Frame, node: StepNode, given: Record
   const { runtime } = frame;
   const inputs = applyInputs(workflow, given, (message) => new StepError('workflow.input', message));
   const secrets = resolveSecrets(workflow, runtime.options.baseEnv);
+  runtime.addSecrets(Object.values(secrets));
   const child = createInstance(runtime, workflow, inputs, secrets, `${frame.instance.prefix}${node.id}/`);
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   signal.addEventListener('abort', onAbort, { once: true });
-  const result = await runInstance(child, controller.signal, false).finally(() => signal.removeEventListener('abort', onAbort));
+  const result = await runInstance(child, controller.signal).finally(() => signal.removeEventListener('abort', onAbort));
   if (result.status === 'succeeded') return result.outputs;
   throw new StepError('workflow.failed', `Sub-workflow "${workflow.name}" ${result.status}${result.error ? `: ${result.error}` : ''}`);
 }

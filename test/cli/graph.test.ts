@@ -1,0 +1,95 @@
+/** `arq graph FILE`: the compiled machines, drawn. */
+import { describe, expect, it } from 'vitest';
+import { compileWorkflow, machineId } from '../../engine/compile/compile.js';
+import { runCli } from '../helpers/cli.js';
+import { checkText, tempDir, writeFiles } from '../helpers/workflow.js';
+
+const dir = tempDir('arq-cli-graph-');
+
+const chain = `
+name: release
+steps:
+  - id: build
+    run: echo build
+    retry: { attempts: 2, backoff: 1s }
+    timeout: 10s
+  - id: checks
+    parallel:
+      - { id: lint, uses: noop }
+      - { id: unit, uses: noop }
+on_failure:
+  - id: rollback
+    uses: noop
+finally:
+  - id: tidy
+    uses: noop
+`;
+const dag = `
+name: dag
+steps:
+  - { id: fetch, uses: noop }
+  - { id: compile, needs: fetch, uses: noop }
+  - { id: test, needs: [compile], uses: noop }
+`;
+writeFiles(dir, { 'chain.yaml': chain, 'dag.yaml': dag });
+
+describe('arq graph', () => {
+  it('prints the root and block machines as a Mermaid state diagram, every step a state', async () => {
+    const result = await runCli(['graph', 'chain.yaml'], dir);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const compiled = compileWorkflow(await checkText(chain, dir, 'chain.yaml'));
+    const main = machineId(compiled.workflow.main.name);
+    const out = result.stdout;
+    expect(out.startsWith('stateDiagram-v2\n  state "wf" as wf {\n    [*] --> wf__main\n')).toBe(true);
+    const m = main.replace(':', '_');
+    expect(out).toContain(`    state "main ⟶ ${main}" as wf__main\n`);
+    expect(out).toContain(`  state "${main}" as ${m} {\n    [*] --> ${m}__build\n    state "build" as ${m}__build {\n      [*] --> ${m}__build__attempt\n      state "attempt (step)" as ${m}__build__attempt\n      state "backoff" as ${m}__build__backoff\n    }\n`);
+    for (const edge of [
+      `  ${m}__build__attempt --> ${m}__checks : done`,
+      `  ${m}__build__attempt --> ${m}__build__backoff : error [canRetry]`,
+      `  ${m}__build__attempt --> ${m}__build__backoff : after timeout:build [canRetry]`,
+      `  ${m}__build__backoff --> ${m}__build__attempt : after backoff:build`,
+      `  ${m}__checks --> ${m}___done : done`,
+      '  wf__main --> wf__on_failure : done [runFailed]',
+      '  wf__main --> wf__finally : CANCEL',
+      '  wf__end --> wf__failed : always [runFailed]',
+    ]) expect(out).toContain(`${edge}\n`);
+    for (const step of ['lint', 'unit', 'rollback', 'tidy']) expect(out).toMatch(new RegExp(`state "${step} \\(step\\)" as block_block\\d+__${step}\\n`));
+  });
+
+  it('prints the machines as DOT', async () => {
+    const result = await runCli(['graph', 'chain.yaml', '--format', 'dot'], dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout.startsWith('digraph arq {\n  compound=true;\n  subgraph cluster_wf {\n')).toBe(true);
+    expect(result.stdout.endsWith('}\n')).toBe(true);
+    expect(result.stdout).toMatch(/  block_block\d+__lint \[label="lint \(step\)", shape=ellipse\];\n/);
+    expect(result.stdout).toContain('  wf__main -> wf__on_failure [label="done [runFailed]"];\n');
+  });
+
+  it('prints exactly the compiled configs as JSON', async () => {
+    const result = await runCli(['graph', 'chain.yaml', '--format', 'json'], dir);
+    expect(result.code).toBe(0);
+    const printed = JSON.parse(result.stdout) as { root: unknown; blocks: Record<string, unknown> };
+    const compiled = compileWorkflow(await checkText(chain, dir, 'chain.yaml'));
+    expect(printed.root).toEqual(compiled.root);
+    const names = [...compiled.blocks.values()].filter((b) => b.steps.length > 0).map((b) => b.name);
+    expect(printed.blocks).toEqual(Object.fromEntries(names.map((n) => [n, compiled.block(n)])));
+  });
+
+  it('draws a DAG as its coordinator, one unit machine per step, and the needs between them', async () => {
+    const result = await runCli(['graph', 'dag.yaml'], dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('state "dag ⟶ dag coordinator (one unit:ID machine per step)"');
+    for (const step of ['fetch', 'compile', 'test']) expect(result.stdout).toContain(`  state "unit:${step}" as unit_${step} {\n    [*] --> unit_${step}__${step}\n    state "${step} (step)" as unit_${step}__${step}\n`);
+    expect(result.stdout).toContain('  unit_fetch --> unit_compile : needs\n  unit_compile --> unit_test : needs\n');
+    const json = JSON.parse((await runCli(['graph', 'dag.yaml', '--format', 'json'], dir)).stdout) as { blocks: Record<string, unknown> };
+    expect(Object.keys(json.blocks).filter((k) => k.startsWith('unit:'))).toEqual(['unit:fetch', 'unit:compile', 'unit:test']);
+  });
+
+  it('exits 2 for an unknown format', async () => {
+    const result = await runCli(['graph', 'chain.yaml', '--format', 'png'], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: option '--format <format>' argument 'png' is invalid\. Allowed choices are mermaid, dot, json\.\n/);
+  });
+});

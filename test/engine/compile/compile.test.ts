@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { compileWorkflow, machineId } from '../../../engine/compile/compile.js';
+import { Machines } from '../../../engine/run/machines.js';
+import { checkText, tempDir } from '../../helpers/workflow.js';
+
+const dir = tempDir('arq-compile-');
+
+const yaml = `
+name: shapes
+steps:
+  - id: a
+    uses: noop
+  - id: b
+    uses: noop
+    timeout: 2s
+    retry: { attempts: 3, backoff: 10ms }
+    continue_on_error: true
+  - id: g
+    steps:
+      - id: c
+        uses: noop
+on_failure:
+  - id: undo
+    uses: noop
+finally:
+  - id: tidy
+    uses: noop
+`;
+
+const stepDone = (id: string) => ({ type: 'stepDone', params: { id } });
+const failed = (id: string, then: string, timeout = false) => ({ type: 'attemptFailed', params: { id, then, timeout } });
+
+describe('compileWorkflow', () => {
+  it('builds a root machine of sections: main, then on_failure only when main failed, then finally', async () => {
+    const compiled = compileWorkflow(await checkText(yaml, dir));
+    const main = compiled.workflow.main.name;
+    expect(compiled.root).toEqual({
+      id: 'wf',
+      initial: 'main',
+      states: {
+        main: {
+          invoke: { src: 'section', input: { block: main, section: 'main' }, onDone: [{ guard: 'runFailed', target: 'on_failure' }, { target: 'finally' }], onError: { target: 'on_failure', actions: 'sectionCrashed' } },
+          on: { CANCEL: { target: 'finally', actions: 'cancelRun' } },
+        },
+        on_failure: {
+          invoke: { src: 'section', input: { block: compiled.workflow.onFailure.name, section: 'on_failure' }, onDone: 'finally', onError: { target: 'finally', actions: 'sectionCrashed' } },
+          on: { CANCEL: { target: 'finally', actions: 'cancelRun' } },
+        },
+        finally: { invoke: { src: 'section', input: { block: compiled.workflow.finally.name, section: 'finally' }, onDone: 'end', onError: { target: 'end', actions: 'sectionCrashed' } } },
+        end: { always: [{ guard: 'runCancelled', target: 'cancelled' }, { guard: 'runFailed', target: 'failed' }, { target: 'succeeded' }] },
+        succeeded: { type: 'final' },
+        failed: { type: 'final' },
+        cancelled: { type: 'final' },
+      },
+    });
+  });
+
+  it('compiles a chain to states in order; a failure moves on to the next step, the last one ends the block', async () => {
+    const compiled = compileWorkflow(await checkText(yaml, dir));
+    const name = compiled.workflow.main.name;
+    const id = machineId(name);
+    const config = compiled.block(name);
+    expect(config.id).toBe(id);
+    expect(config.initial).toBe('a');
+    const states = config.states as Record<string, unknown>;
+    expect(Object.keys(states)).toEqual(['a', 'b', 'g', '$done', '$failed']);
+    expect(states.a).toEqual({ id: 'a', invoke: { src: 'step', input: { id: 'a' }, onDone: { target: '#b', actions: stepDone('a') }, onError: [{ target: '#b', actions: failed('a', 'fail') }] } });
+    const retryToBackoff = (timeout: boolean) => ({ guard: { type: 'canRetry', params: { id: 'b' } }, target: 'backoff', actions: failed('b', 'retry', timeout) });
+    expect(states.b).toEqual({
+      id: 'b',
+      initial: 'attempt',
+      states: {
+        attempt: {
+          invoke: { src: 'step', input: { id: 'b' }, onDone: { target: '#g', actions: stepDone('b') }, onError: [retryToBackoff(false), { target: '#g', actions: failed('b', 'continue') }] },
+          after: { 'timeout:b': [retryToBackoff(true), { target: '#g', actions: failed('b', 'continue', true) }] },
+        },
+        backoff: { after: { 'backoff:b': { target: 'attempt' } } },
+      },
+    });
+    expect(states.g).toEqual({
+      id: 'g',
+      invoke: { src: 'group', input: { id: 'g' }, onDone: { target: `#${id}.$done`, actions: stepDone('g') }, onError: [{ target: `#${id}.$failed`, actions: failed('g', 'fail') }] },
+    });
+    expect([...compiled.delays]).toEqual([
+      ['timeout:b', { kind: 'timeout', ms: 2000 }],
+      ['backoff:b', { kind: 'backoff', step: 'b' }],
+    ]);
+  });
+
+  it('compiles a DAG list to one coordinator state, and each node to a one-step unit machine', async () => {
+    const compiled = compileWorkflow(await checkText('name: dag\nsteps:\n  - id: x\n    uses: noop\n  - id: y\n    needs: x\n    uses: noop\n', dir));
+    const name = compiled.workflow.main.name;
+    expect(compiled.block(name)).toEqual({
+      id: machineId(name),
+      initial: 'dag',
+      states: {
+        dag: { invoke: { src: 'dag', input: { block: name }, onDone: { target: `#${machineId(name)}.$done` }, onError: { target: `#${machineId(name)}.$failed` } } },
+        $done: { type: 'final' },
+        $failed: { type: 'final' },
+      },
+    });
+    expect(compiled.block('unit:y')).toEqual({
+      id: 'unit:y',
+      initial: 'y',
+      states: {
+        y: { id: 'y', invoke: { src: 'step', input: { id: 'y' }, onDone: { target: '#unit:y.$done', actions: stepDone('y') }, onError: [{ target: '#unit:y.$failed', actions: failed('y', 'fail') }] } },
+        $done: { type: 'final' },
+        $failed: { type: 'final' },
+      },
+    });
+  });
+
+  it('passes empty sections straight through', async () => {
+    const compiled = compileWorkflow(await checkText('name: bare\nsteps:\n  - uses: noop\n', dir));
+    const states = compiled.root.states as Record<string, unknown>;
+    expect(states.on_failure).toEqual({ always: 'finally', on: { CANCEL: { target: 'finally', actions: 'cancelRun' } } });
+    expect(states.finally).toEqual({ always: 'end' });
+  });
+
+  it('emits plain JSON (names, not functions) that XState accepts, even where step ids look like machine ids', async () => {
+    const text = 'name: json\nsteps:\n  - id: block1\n    uses: noop\n  - id: wf\n    parallel:\n      - { id: block2, uses: noop }\n      - { id: unit, steps: [{ id: z, uses: noop }] }\n';
+    const compiled = compileWorkflow(await checkText(text, dir));
+    const machines = new Machines(compiled);
+    for (const config of [compiled.root, ...[...compiled.blocks.keys()].map((n) => compiled.block(n))]) {
+      expect(JSON.parse(JSON.stringify(config))).toEqual(config);
+    }
+    expect(machines.root().id).toBe('wf');
+    for (const name of compiled.blocks.keys()) expect(machines.block(name).id).toBe(machineId(name));
+  });
+});

@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { killLeftovers, liveProcesses, uniqueSleep } from '../../helpers/processes.js';
+import { finishedList, finishedOf, runText, tempDir, type RunEvent } from '../../helpers/workflow.js';
+
+const dir = tempDir('arq-timeout-');
+const markers: string[] = [];
+
+/** A sleep duration no other process uses, so the test can look for it in /proc. */
+function marker(): string {
+  const m = uniqueSleep();
+  markers.push(m);
+  return m;
+}
+
+afterEach(() => markers.splice(0).forEach(killLeftovers));
+
+describe('timeout:', () => {
+  it('stops a step that runs too long, kills its whole process tree, and says how long it waited', async () => {
+    const m = marker();
+    const yaml = `
+name: stuck
+steps:
+  - id: stuck
+    run: sh -c "sleep ${m} & sleep ${m}"
+    timeout: 300ms
+  - id: after
+    uses: noop
+`;
+    const { result, events } = await runText(yaml, dir);
+    expect(result.status).toBe('failed');
+    expect(result.error).toBe('Step "stuck" failed: Timed out after 300ms');
+    expect(finishedList(events)).toEqual(['stuck:failed', 'after:skipped']);
+    const stuck = finishedOf(events, 'stuck');
+    expect(stuck).toMatchObject({ error: 'Timed out after 300ms', attempts: 1 });
+    expect(stuck.duration_ms).toBeGreaterThanOrEqual(299);
+    expect(liveProcesses(m)).toEqual([]);
+  });
+
+  it('times out each attempt of a retried step, and leaves no process of any attempt behind', async () => {
+    const m = marker();
+    const yaml = `
+name: stuck-twice
+steps:
+  - id: stuck
+    run: sleep ${m} & sleep ${m}; wait
+    timeout: 200ms
+    retry: { attempts: 2, backoff: 10ms }
+`;
+    const { result, events } = await runText(yaml, dir);
+    expect(result.status).toBe('failed');
+    const retries = events.filter((e): e is Extract<RunEvent, { type: 'step.retrying' }> => e.type === 'step.retrying');
+    expect(retries.map((e) => [e.step, e.attempt, e.delay_ms, e.error])).toEqual([['stuck', 1, 10, 'Timed out after 200ms']]);
+    expect(finishedOf(events, 'stuck')).toMatchObject({ status: 'failed', attempts: 2, error: 'Timed out after 200ms' });
+    expect(liveProcesses(m)).toEqual([]);
+  });
+
+  it('lets a step that finishes in time succeed, with a retry after a timed-out first attempt', async () => {
+    const m = marker();
+    const yaml = `
+name: second-time-lucky
+steps:
+  - id: step
+    run: |
+      if [ ! -f first.done ]; then touch first.done; sleep ${m}; fi
+      echo fast
+    timeout: 300ms
+    retry: { attempts: 2, backoff: 0ms }
+`;
+    const { result, events } = await runText(yaml, dir);
+    expect(result.status).toBe('succeeded');
+    expect(finishedOf(events, 'step')).toMatchObject({ status: 'succeeded', attempts: 2, outputs: { stdout: 'fast' } });
+    expect(liveProcesses(m)).toEqual([]);
+  });
+
+  it('stops a whole group at its timeout: the running inner step is cancelled and its processes killed', async () => {
+    const m = marker();
+    const yaml = `
+name: slow-group
+steps:
+  - id: group
+    timeout: 300ms
+    steps:
+      - id: quick
+        uses: noop
+      - id: slow
+        run: sleep ${m}
+      - id: never
+        uses: noop
+`;
+    const { result, events } = await runText(yaml, dir);
+    expect(result.status).toBe('failed');
+    expect(result.error).toBe('Step "group" failed: Timed out after 300ms');
+    expect(finishedList(events)).toEqual(['quick:succeeded', 'group:failed', 'slow:cancelled']);
+    expect(finishedOf(events, 'slow').error).toBe('Stopped: the step around it ended');
+    expect(liveProcesses(m)).toEqual([]);
+  });
+});
