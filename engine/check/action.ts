@@ -1,5 +1,5 @@
 /** Checks an action step (`run:` or `uses:`): its type exists and its inputs fit the type's schema. */
-import { compileScript, compileValue, type CompiledValue } from '../expr/index.js';
+import { compileScript, compileValue, type CompiledValue, type ScriptVar } from '../expr/index.js';
 import type { YamlPath } from '../load/load.js';
 import { builtinSteps } from '../../steps/registry.js';
 import type { StepType } from '../../steps/contract.js';
@@ -9,7 +9,7 @@ import { closest } from './closest.js';
 import { describeValue, schemaIssues } from './schema-errors.js';
 
 export interface ActionParts {
-  readonly fields: { uses?: string; with?: CompiledValue; scriptVars?: { name: string; value: CompiledValue }[] };
+  readonly fields: { uses?: string; with?: CompiledValue; scriptVars?: ScriptVar[] };
   readonly workflow?: { path: YamlPath; file: unknown; inputs: unknown };
 }
 
@@ -53,7 +53,7 @@ function checkInputs(checker: Checker, type: StepType, action: RawAction): void 
 
 function compileInputs(checker: Checker, type: StepType, action: RawAction, contexts: readonly string[]): ActionParts['fields'] {
   const input = { ...action.with };
-  const scriptVars: { name: string; value: CompiledValue }[] = [];
+  const scriptVars: ScriptVar[] = [];
   for (const key of type.scriptInputs ?? []) {
     if (typeof input[key] !== 'string') continue;
     const { script, vars, problems } = compileScript(input[key] as string, contexts);

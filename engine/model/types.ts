@@ -1,5 +1,5 @@
 /** The checked workflow: what the compiler and the runtime work from. */
-import type { CompiledCondition, CompiledValue } from '../expr/index.js';
+import type { CompiledCondition, CompiledValue, ScriptVar } from '../expr/index.js';
 import type { YamlPath, LoadedDocument } from '../load/load.js';
 
 /** Retry policy of a step; `attempts` counts the first attempt too. */
@@ -39,7 +39,7 @@ export interface StepNode {
   readonly uses?: string;
   readonly with?: CompiledValue;
   /** action: expressions lifted out of script inputs, handed over as environment variables. */
-  readonly scriptVars?: readonly { name: string; value: CompiledValue }[];
+  readonly scriptVars?: readonly ScriptVar[];
   /** sequence and foreach: the inner steps; parallel: one block per branch. */
   readonly body?: Block;
   readonly branches?: readonly Block[];

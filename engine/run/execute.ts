@@ -90,7 +90,17 @@ async function runAction(frame: Frame, node: StepNode, attempt: number, signal: 
   if (node.uses === 'workflow') return runSubworkflow(frame, node, input as Record<string, unknown>, signal);
   const type = builtinSteps.get(node.uses!)!;
   if (node.with && !isConstant(node.with)) checkInput(node, type.input, input);
-  return type.run(input as Record<string, unknown>, stepContext(frame, node, attempt, signal, processEnv(frame, node, env)));
+  const running = type.run(input as Record<string, unknown>, stepContext(frame, node, attempt, signal, processEnv(frame, node, env)));
+  return node.scriptVars ? running.catch((error: unknown) => Promise.reject(showExpressions(error, node))) : running;
+}
+
+/** A script failure quotes the script as written, `${{ inputs.x }}`, not the variable arq put there. */
+function showExpressions(error: unknown, node: StepNode): unknown {
+  if (!(error instanceof Error)) return error;
+  for (const v of node.scriptVars ?? []) {
+    error.message = error.message.split(`'"\${${v.name}}"'`).join(v.text).split(`\${${v.name}}`).join(v.text);
+  }
+  return error;
 }
 
 function stepContext(frame: Frame, node: StepNode, attempt: number, signal: AbortSignal, env: Record<string, string>): StepContext {

@@ -133,7 +133,7 @@ describe('arq run', () => {
     const result = await runCli(['run', 'dry.yaml', '--dry-run', '--input', 'who=Cy'], dir);
     expect(result).toEqual({
       code: 0, signal: null, stderr: '',
-      stdout: 'workflow dry (dry.yaml)\ninputs: {"who":"Cy"}\nsteps:\n  1. make (uses shell)\n  2. group (sequence)\n     1. inner (uses noop, timeout 5.0s)\ndry run: nothing was run\n',
+      stdout: 'workflow dry (dry.yaml)\ninputs: {"who":"Cy"}\nsteps:\n  1. make (uses shell)\n  2. group (sequence)\n     1. inner (uses noop, timeout 5s)\ndry run: nothing was run\n',
     });
     expect(existsSync(join(dir, 'dry.flag'))).toBe(false);
   });

@@ -83,7 +83,7 @@ describe('examples', () => {
     expect(finished(events)).toEqual(['backup:succeeded', 'release:failed', 'rollback:succeeded', 'report:succeeded']);
     expect(logs(events, 'rollback')).toEqual(['restoring snapshot-1']);
     expect(logs(events, 'report')).toEqual(['run ended as failed']);
-    expect(result.error).toBe('Step "release" failed: Command failed with exit code 3: if [ "${ARQ_EXPR_1}" = "true" ]; then echo "release failed" >&2; exit 3; fi…\nrelease failed');
+    expect(result.error).toBe('Step "release" failed: Command failed with exit code 3: if [ "${{ inputs.break }}" = "true" ]; then echo "release failed" >&2; exit 3; fi…\nrelease failed');
   });
 
   it('subworkflow runs another file twice with different inputs', async () => {

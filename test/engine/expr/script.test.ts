@@ -16,6 +16,12 @@ describe('compileScript', () => {
     expect(compileScript('${{ inputs.x }}${{ inputs.x }}', CONTEXTS).script).toBe('${ARQ_EXPR_1}${ARQ_EXPR_2}');
   });
 
+  it('closes single quotes around a variable so that the shell expands it, and keeps other quoting as written', () => {
+    const { script, vars } = compileScript(`echo '\${{ inputs.x }}' "it's \${{ inputs.x }}" \\'\${{ inputs.x }}`, CONTEXTS);
+    expect(script).toBe(`echo ''"\${ARQ_EXPR_1}"'' "it's \${ARQ_EXPR_2}" \\'\${ARQ_EXPR_3}`);
+    expect(vars.map((v) => v.text)).toEqual(['\${{ inputs.x }}', '\${{ inputs.x }}', '\${{ inputs.x }}']);
+  });
+
   it('leaves a script without expressions as it is', () => {
     expect(compileScript('echo "${HOME}" }}', CONTEXTS)).toEqual({ script: 'echo "${HOME}" }}', vars: [], problems: [] });
   });

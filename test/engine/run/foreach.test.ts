@@ -90,7 +90,7 @@ steps:
     const { result, events } = await runText(yaml, dir);
     expect(result.status).toBe('failed');
     expect(finishedList(events)).toEqual(['each[0]:succeeded', 'each[1]:failed', 'each:failed']);
-    expect(finishedOf(events, 'each').error).toBe('Step "each" (item 1) failed: Command failed with exit code 2: if [ "${ARQ_EXPR_1}" = b ]; then echo "no ${ARQ_EXPR_2}" >&2; exit 2; fi\nno b');
+    expect(finishedOf(events, 'each').error).toBe('Step "each" (item 1) failed: Command failed with exit code 2: if [ "${{ item }}" = b ]; then echo "no ${{ item }}" >&2; exit 2; fi\nno b');
   });
 
   it('applies the foreach step\'s own env: to every item', async () => {

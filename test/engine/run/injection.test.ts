@@ -49,6 +49,8 @@ steps:
   - id: via_env
     env: { EVIL: "\${{ inputs.quote }}" }
     run: echo "$EVIL"
+  - id: single_quoted
+    run: printf '%s\\n' '\${{ inputs.single }}' 'x\${{ inputs.subshell }}y'
 `;
 
 describe('expressions in run: scripts', () => {
@@ -64,5 +66,7 @@ describe('expressions in run: scripts', () => {
     expect(logLines(events, 'from_output')).toEqual([`got ${attacks.backticks}`]);
     expect(logLines(events, 'via_with')).toEqual([attacks.subshell]);
     expect(logLines(events, 'via_env')).toEqual([attacks.quote]);
+    // Inside single quotes the value is still read (not the variable's name), and still never run.
+    expect(logLines(events, 'single_quoted')).toEqual([attacks.single, `x${attacks.subshell}y`]);
   });
 });
