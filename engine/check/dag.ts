@@ -10,10 +10,11 @@ function needsPath(node: StepNode, index: number): (string | number)[] {
 
 function checkNames(checker: Checker, list: StepList, rawNeeds: (node: StepNode) => unknown): void {
   const ids = list.nodes.map((n) => n.id);
+  const known = new Set(ids);
   for (const node of list.nodes) {
     const single = typeof rawNeeds(node) === 'string';
     node.needs.forEach((need, i) => {
-      if (ids.includes(need) && need !== node.id) return;
+      if (known.has(need) && need !== node.id) return;
       const path = single ? [...node.path, 'needs'] : needsPath(node, i);
       if (need === node.id) return checker.report('needs.self', `Step "${node.id}" needs itself; a step can only need other steps of its list`, path);
       const guess = closest(need, ids.filter((id) => id !== node.id));

@@ -20,6 +20,8 @@ export interface Instance {
   readonly prefix: string;
   readonly nodes: ReadonlyMap<string, StepNode>;
   readonly startedAt: number;
+  /** `run.started_at`, formatted once rather than per expression. */
+  readonly startedAtText: string;
   /** The halt scope of each section: `main` fails once a step of it failed uncovered. */
   readonly halts: Readonly<Record<Section, Halt>>;
   readonly machines: MachineSource;
@@ -93,7 +95,7 @@ export class Frame {
     const { instance } = this;
     const contexts: Record<string, unknown> = {
       inputs: instance.inputs, env, secrets: instance.secrets, steps: this.scope.steps,
-      run: { id: this.runtime.runId, workflow: instance.compiled.workflow.name, status: this.runStatus(), workdir: this.runtime.options.workdir, started_at: new Date(instance.startedAt).toISOString() },
+      run: { id: this.runtime.runId, workflow: instance.compiled.workflow.name, status: this.runStatus(), workdir: this.runtime.options.workdir, started_at: instance.startedAtText },
     };
     if (item) Object.assign(contexts, item);
     return { contexts, status: { failed: this.halt.failed() || instanceFailed(instance), cancelled: this.instance.control.cancelled } };

@@ -75,7 +75,7 @@ export function createInstance(runtime: Runtime, workflow: Workflow, inputs: Rec
   const cancelled = () => control.cancelled;
   // finally: runs on cancel too, and each of its steps whatever the ones before it did.
   const halts = { main: new Halt(undefined, cancelled), on_failure: new Halt(undefined, cancelled), finally: new Halt(undefined, () => false, false) };
-  const base = { runtime, control, compiled, machines, nodes, inputs, secrets, prefix, halts, startedAt: Date.now() };
+  const base = { runtime, control, compiled, machines, nodes, inputs, secrets, prefix, halts, startedAt: Date.now(), startedAtText: new Date().toISOString() };
   const scope = new Scope();
   const env = workflowEnv(workflow, new Frame({ ...base, env: {} }, scope, halts.main, {}, 'main'));
   return new Frame({ ...base, env }, scope, halts.main, env, 'main');

@@ -1,0 +1,89 @@
+/**
+ * `npm run bench`: every scenario (bench/scenarios/*.mjs) against every peer it lists
+ * (bench/peers/*.mjs), one fresh node process per measurement, one measurement at a time.
+ * Prints a markdown table and writes bench/results.json and bench/results.md.
+ *
+ *   node bench/run.mjs [--only=chain,shell] [--runs=5] [--warmup=3] [--cli-runs=10]
+ *
+ * ARQ_BENCH_DIST=/path/to/dist measures another arq build (e.g. of another commit).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { arqDist, benchDir, measureInChild, measureProcess, repoDir, stats } from './lib/measure.mjs';
+import { renderMarkdown } from './lib/report.mjs';
+
+const SCENARIOS = ['chain', 'fanout', 'dag', 'shell', 'cli'];
+
+const args = Object.fromEntries(process.argv.slice(2).map((a) => {
+  const [key, value = 'true'] = a.replace(/^--/, '').split('=');
+  return [key, value];
+}));
+const only = args.only ? args.only.split(',') : SCENARIOS;
+const runs = Math.max(5, Number(args.runs ?? 5));
+const warmup = Math.max(0, Number(args.warmup ?? 3));
+const cliRuns = Math.max(10, Number(args['cli-runs'] ?? 10));
+
+if (!existsSync(join(arqDist, 'engine', 'run', 'run.js'))) {
+  console.error(`${arqDist} holds no arq build: run \`npm run bench\` (it builds first) or \`npx tsc -p tsconfig.json\`.`);
+  process.exit(2);
+}
+
+const version = (pkg) => JSON.parse(readFileSync(join(repoDir, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+const started = Date.now();
+const results = {
+  date: new Date().toISOString(),
+  machine: { node: process.version, platform: `${process.platform} ${process.arch}`, cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), loadavgBefore: loadavg() },
+  arqBuild: arqDist,
+  versions: { xstate: version('xstate'), arq: JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')).version },
+  method: { warmup, runs, cliWarmup: 2, cliRuns, note: 'median of the measured runs; each row in a fresh node process (CLI rows: one process per run)' },
+  scenarios: [],
+  targets: [],
+};
+
+const summaries = {};
+for (const name of SCENARIOS.filter((s) => only.includes(s))) {
+  const scenario = (await import(`./scenarios/${name}.mjs`)).default;
+  const out = { id: scenario.id, title: scenario.title, rows: [] };
+  for (const row of scenario.rows) {
+    const units = row.units ?? scenario.units;
+    const base = { id: row.id, impl: row.impl, units };
+    if (row.skip) {
+      out.rows.push({ ...base, skipped: row.skip });
+      continue;
+    }
+    process.stderr.write(`${scenario.id}/${row.id} ... `);
+    const t0 = Date.now();
+    const load1 = loadavg()[0];
+    try {
+      const report = row.process
+        ? await measureProcess({ ...row.process, cwd: repoDir, warmup: 2, runs: cliRuns })
+        : await measureInChild({ peer: row.peer, task: row.task, params: row.params, warmup: row.warmup ?? warmup, runs });
+      const s = stats(report.runs);
+      const summary = {
+        ...base, ...s, runs: report.runs, warmups: report.warmups, cpu: stats(report.cpu), loadavg1: load1,
+        phases: Object.fromEntries(Object.entries(report.phases).map(([k, v]) => [k, stats(v)])),
+        perUnitMs: units ? s.median / units : undefined, maxRssMiB: report.maxRssKb === undefined ? undefined : report.maxRssKb / 1024,
+        warnings: report.stderr,
+      };
+      out.rows.push(summary);
+      summaries[`${scenario.id}/${row.id}`] = summary;
+      process.stderr.write(`${s.median.toFixed(1)} ms (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+    } catch (error) {
+      out.rows.push({ ...base, error: error.message });
+      process.stderr.write(`FAILED\n${error.message}\n`);
+    }
+  }
+  const ref = out.rows.find((r) => r.id === scenario.ref && r.median !== undefined);
+  for (const r of out.rows) if (ref && r.median !== undefined) r.vsRef = r === ref ? 'ref' : r.median / ref.median;
+  results.scenarios.push(out);
+  for (const target of scenario.targets) results.targets.push(target(summaries));
+}
+results.machine.loadavgAfter = loadavg();
+results.totalSeconds = (Date.now() - started) / 1000;
+
+const markdown = renderMarkdown(results);
+writeFileSync(join(benchDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(join(benchDir, 'results.md'), markdown);
+process.stdout.write(markdown);
+process.exitCode = results.scenarios.some((s) => s.rows.some((r) => r.error)) ? 1 : 0;
