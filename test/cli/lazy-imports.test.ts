@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const cli = join(root, 'dist', 'cli', 'arq.js');
+const tracer = join(root, 'test', 'helpers', 'trace-imports.mjs');
+
+/** The files under node_modules that a command of the bundled CLI loads (bundled code loads none). */
+function dependencyFiles(args: string[]): { status: number | null; files: string[] } {
+  const result = spawnSync(process.execPath, ['--import', tracer, cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], encoding: 'utf8' });
+  const loaded = JSON.parse(String(result.output[3])) as string[];
+  const files = loaded.flatMap((f) => /node_modules\/(.*)$/.exec(f)?.[1] ?? []);
+  return { status: result.status, files: [...new Set(files)].sort() };
+}
+
+const packageOf = (file: string) => (file.startsWith('@') ? file.split('/').slice(0, 2).join('/') : file.split('/')[0]!);
+
+describe('heavy dependencies are imported only by what needs them', () => {
+  beforeAll(() => {
+    expect(existsSync(cli)).toBe(true);
+  });
+
+  it('arq validate loads one runtime helper of the precompiled validators: no ajv compiler, no xstate, no execa', () => {
+    const { status, files } = dependencyFiles(['validate', 'examples/hello.yaml']);
+    expect(status).toBe(0);
+    expect(files).toEqual(['ajv/dist/runtime/ucs2length.js']);
+  });
+
+  it('arq run of a shell workflow adds xstate and execa (with its own dependencies), still no ajv compiler', () => {
+    const { status, files } = dependencyFiles(['run', 'examples/hello.yaml']);
+    expect(status).toBe(0);
+    const packages = new Set(files.map(packageOf));
+    expect(packages.has('xstate')).toBe(true);
+    expect(packages.has('execa')).toBe(true);
+    expect(files.filter((f) => f.startsWith('ajv/'))).toEqual(['ajv/dist/runtime/ucs2length.js']);
+    for (const heavy of ['webdriverio', 'openai', 'systeminformation']) expect(packages.has(heavy)).toBe(false);
+  });
+
+  it('arq steps loads no dependency at all', () => {
+    const { status, files } = dependencyFiles(['steps']);
+    expect(status).toBe(0);
+    expect(files).toEqual([]);
+  });
+});
