@@ -60,21 +60,37 @@ export function createReporter(mode: 'json' | 'plain' | 'tty', write: Write = (t
   return liveReporter(write);
 }
 
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+interface Running {
+  readonly since: number;
+  readonly attempt: number;
+}
+
+/** The status line: every running step with the time it has been running, cut to the terminal's width. */
+function statusLine(running: ReadonlyMap<string, Running>, frame: number, now: number): string {
+  const parts = [...running].map(([name, r]) => `${name} ${formatDuration(now - r.since)}${r.attempt > 1 ? ` (attempt ${r.attempt})` : ''}`);
+  const text = `${SPINNER[frame % SPINNER.length]} ${parts.join(' · ')}`;
+  const width = Math.max(20, (process.stdout.columns ?? 80) - 1);
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+}
+
+/** Finished steps scroll above a status line that shows what is running, redrawn ten times a second. */
 function liveReporter(write: Write): (event: RunEvent) => void {
-  const running = new Map<string, number>();
-  let status = '';
-  const render = () => {
-    const names = [...running.keys()];
-    const shown = names.slice(0, 4).join(', ') + (names.length > 4 ? ` +${names.length - 4}` : '');
-    status = names.length ? color(36, `… running ${shown}`, true) : '';
-    write(`\r\x1b[K${status}`);
-  };
+  const running = new Map<string, Running>();
+  let frame = 0;
+  const render = () => write(`\r\x1b[K${running.size ? color(36, statusLine(running, frame++, Date.now()), true) : ''}`);
+  const timer = setInterval(render, 100);
+  timer.unref();
   return (event) => {
-    if (event.type === 'step.started') running.set(stepName(event), event.time);
+    if (event.type === 'step.started') running.set(stepName(event), { since: event.time, attempt: event.attempt });
     if (event.type === 'step.finished') running.delete(stepName(event));
     const line = formatEvent(event, true);
-    if (line !== null && !(event.type === 'step.started')) write(`\r\x1b[K${line}\n`);
-    if (event.type === 'run.finished') running.clear();
+    if (line !== null && event.type !== 'step.started') write(`\r\x1b[K${line}\n`);
+    if (event.type === 'run.finished') {
+      running.clear();
+      clearInterval(timer);
+    }
     render();
   };
 }
