@@ -29,7 +29,7 @@ interface Pending { from: string; target: string; label: string; siblings: Map<s
 function invokeLabel(compiled: CompiledWorkflow, invoke: Obj | undefined): string {
   if (!invoke) return '';
   const input = invoke.input as Obj;
-  if (invoke.src === 'dag') return ' ⟶ dag coordinator (one unit:ID machine per step)';
+  if (invoke.src === 'dag') return ' ⟶ dag coordinator (a child per step: its step actor, in a unit:ID machine when it retries or times out)';
   if (invoke.src === 'section') return ` ⟶ ${machineId(String(input.block))}`;
   const node = compiled.workflow.stepsById.get(String(input.id)) ?? undefined;
   const blocks = [node?.body?.name, ...(node?.branches ?? []).map((b) => b.name)].filter((b) => b !== undefined).map(machineId);

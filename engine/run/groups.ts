@@ -12,6 +12,7 @@ import { Interrupted, stepEnv } from './execute.js';
 import { Frame, type Section } from './frame.js';
 import { finishStep } from './record.js';
 import { Halt, Scope } from './scope.js';
+import { attemptFailed, stepActor, stepDone, type Args } from './transitions.js';
 
 /** Runs a block machine as a child actor; true when it ended in `$done`. */
 export function runBlock(frame: Frame, name: string, signal: AbortSignal): Promise<boolean> {
@@ -123,6 +124,35 @@ export function runComposite(frame: Frame, node: StepNode, signal: AbortSignal):
   return runForeach(frame, node, signal);
 }
 
+/** Retries and timeouts live in states (attempt, backoff, a delayed transition): only those need a machine. */
+function needsMachine(node: StepNode): boolean {
+  return node.timeoutMs !== undefined || (node.retry?.attempts ?? 1) > 1;
+}
+
+/**
+ * Runs a step with neither retry nor timeout as a bare child actor, recorded by the same actions
+ * its machine would run: a 10,000-node DAG then builds no 10,000 one-state machines.
+ */
+function runStepActor(frame: Frame, node: StepNode, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  const actor = createActor(stepActor, { input: { frame, id: node.id } });
+  const args = (event: Args['event']): Args => ({ context: { frame }, event });
+  let onAbort = () => {};
+  const ended = new Promise<void>((resolve) => {
+    onAbort = () => {
+      actor.stop();
+      resolve();
+    };
+    actor.subscribe({
+      complete: () => resolve(stepDone(args({ output: actor.getSnapshot().output }), { id: node.id })),
+      error: (error) => resolve(attemptFailed(args({ error }), { id: node.id, then: node.continueOnError ? 'continue' : 'fail' })),
+    });
+  });
+  signal.addEventListener('abort', onAbort, { once: true });
+  actor.start();
+  return ended.finally(() => signal.removeEventListener('abort', onAbort));
+}
+
 /** The DAG coordinator: readiness tracked by counting unmet needs, no guards re-checked per microstep. */
 export function runDag(frame: Frame, blockName: string, signal: AbortSignal): Promise<void> {
   const block = frame.instance.compiled.blocks.get(blockName)!;
@@ -183,7 +213,8 @@ class DagRun {
 
   private launch(node: StepNode): void {
     this.running++;
-    runBlock(this.frame, `unit:${node.id}`, this.signal).then(() => {
+    const run = needsMachine(node) ? runBlock(this.frame, `unit:${node.id}`, this.signal) : runStepActor(this.frame, node, this.signal);
+    run.then(() => {
       this.running--;
       this.settled(node);
       this.drain();

@@ -80,7 +80,7 @@ describe('arq graph', () => {
   it('draws a DAG as its coordinator, one unit machine per step, and the needs between them', async () => {
     const result = await runCli(['graph', 'dag.yaml'], dir);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('state "dag ⟶ dag coordinator (one unit:ID machine per step)"');
+    expect(result.stdout).toContain('state "dag ⟶ dag coordinator (a child per step: its step actor, in a unit:ID machine when it retries or times out)"');
     for (const step of ['fetch', 'compile', 'test']) expect(result.stdout).toContain(`  state "unit:${step}" as unit_${step} {\n    [*] --> unit_${step}__${step}\n    state "${step} (step)" as unit_${step}__${step}\n`);
     expect(result.stdout).toContain('  unit_fetch --> unit_compile : needs\n  unit_compile --> unit_test : needs\n');
     const json = JSON.parse((await runCli(['graph', 'dag.yaml', '--format', 'json'], dir)).stdout) as { blocks: Record<string, unknown> };

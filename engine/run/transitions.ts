@@ -1,0 +1,54 @@
+/**
+ * What happens when a step's actor ends: the actions and the guard behind the names in the
+ * compiled configs, also used directly by coordinators that run a step actor without a machine.
+ */
+import { fromPromise } from 'xstate';
+import type { RetryPolicy } from '../model/types.js';
+import { formatDuration } from '../model/duration.js';
+import { executeStep, Halted, Interrupted, Skipped } from './execute.js';
+import type { Frame } from './frame.js';
+import { claim, errorMessage, finishStep } from './record.js';
+
+export interface Ctx { frame: Frame }
+export interface StepParams { id: string; then?: 'retry' | 'continue' | 'fail'; timeout?: boolean }
+export type Args = { context: Ctx; event: { output?: unknown; error?: unknown } };
+
+/** Delay before attempt k+1: backoff * factor^(k-1), capped, with optional jitter. */
+export function backoffDelay(policy: RetryPolicy, failedAttempt: number, random: () => number = Math.random): number {
+  const raw = policy.backoffMs * policy.factor ** (failedAttempt - 1);
+  const capped = policy.maxDelayMs === undefined ? raw : Math.min(raw, policy.maxDelayMs);
+  const jittered = capped * (1 + policy.jitter * (2 * random() - 1));
+  return Math.max(0, Math.round(jittered));
+}
+
+export function stepDone({ context, event }: Args, { id }: StepParams): void {
+  const { frame } = context;
+  const node = frame.node(id);
+  const attempt = frame.attempts.get(id) ?? 1;
+  if (event.output instanceof Skipped) return finishStep(frame, node, attempt, { status: 'skipped', error: `Skipped: ${event.output.reason}` });
+  finishStep(frame, node, attempt, { status: 'succeeded', outputs: (event.output ?? {}) as Record<string, unknown> });
+}
+
+export function attemptFailed({ context, event }: Args, { id, then, timeout }: StepParams): void {
+  const { frame } = context;
+  const node = frame.node(id);
+  const attempt = frame.attempts.get(id) ?? 1;
+  const error = timeout ? `Timed out after ${formatDuration(node.timeoutMs!)}` : errorMessage(event.error);
+  if (event.error instanceof Halted) return finishStep(frame, node, attempt, { status: 'skipped', error: `Not started: ${error}` });
+  if (event.error instanceof Interrupted) return finishStep(frame, node, attempt, { status: 'cancelled', error });
+  if (then !== 'retry') return finishStep(frame, node, attempt, { status: 'failed', error, continued: then === 'continue' });
+  claim(frame, id, attempt);
+  const delay = backoffDelay(node.retry!, attempt);
+  frame.nextDelay.set(id, delay);
+  const { runtime } = frame;
+  runtime.emit({ type: 'step.retrying', run: runtime.runId, step: frame.eventId(id), attempt, delay_ms: delay, error, time: Date.now(), item: frame.itemIndex() });
+}
+
+export function canRetry({ context, event }: Args, { id }: StepParams): boolean {
+  const { frame } = context;
+  if (event.error instanceof Halted || frame.halt.halted()) return false;
+  return (frame.attempts.get(id) ?? 1) < (frame.node(id).retry?.attempts ?? 1);
+}
+
+/** The actor of one step attempt (an action, or a composite step's coordinator), registered by name. */
+export const stepActor = fromPromise<unknown, { frame: Frame; id: string }>(({ input, signal }) => executeStep(input.frame, input.id, signal));
