@@ -12,22 +12,36 @@ function isCommanderExit(error: unknown): error is CommanderLike {
   return typeof error === 'object' && error !== null && typeof (error as CommanderLike).code === 'string' && (error as CommanderLike).code!.startsWith('commander.');
 }
 
+/**
+ * Exits once stdout and stderr have handed everything to the OS: on a pipe they are asynchronous,
+ * and a bare process.exit() would cut the output of `arq run ... | tail` short.
+ */
+export function exitAfterFlush(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 /** Prints what went wrong and exits with the code that says what kind of wrong it was. */
-export function exitWithError(error: unknown): never {
+export function exitWithError(error: unknown): void {
   if (isCommanderExit(error)) {
     const code = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : EXIT.usage;
-    process.exit(code);
+    return exitAfterFlush(code);
   }
   if (error instanceof WorkflowError || error instanceof UsageError) {
     process.stderr.write(`${error.message}\n`);
-    process.exit(EXIT.usage);
+    return exitAfterFlush(EXIT.usage);
   }
   if (error instanceof ArqError) {
     process.stderr.write(`arq: ${error.message}\n`);
-    process.exit(EXIT.failed);
+    return exitAfterFlush(EXIT.failed);
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`arq: internal error: ${message}\n`);
   if (process.env.ARQ_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-  process.exit(EXIT.failed);
+  exitAfterFlush(EXIT.failed);
 }

@@ -4,7 +4,7 @@
  * never loads what `arq run` needs (and neither loads webdriverio or openai).
  */
 import { Command, Option } from 'commander';
-import { exitWithError } from './exit.js';
+import { exitAfterFlush, exitWithError } from './exit.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -23,24 +23,24 @@ function buildProgram(): Command {
     .option('--dry-run', 'check the workflow and print its plan without running it')
     .option('--json', 'print one JSON event per line')
     .option('--workdir <dir>', 'the run\'s working directory (default: the current directory)')
-    .action(async (file: string, options) => process.exit(await (await import('./run.js')).runCommand(file, options)));
+    .action(async (file: string, options) => exitAfterFlush(await (await import('./run.js')).runCommand(file, options)));
   program
     .command('validate')
     .description('Check workflow files; print every problem with file:line:column')
     .argument('<files...>', 'workflow files')
-    .action(async (files: string[]) => process.exit(await (await import('./validate.js')).validateCommand(files)));
+    .action(async (files: string[]) => exitAfterFlush(await (await import('./validate.js')).validateCommand(files)));
   program
     .command('graph')
     .description('Print the compiled state machine of a workflow')
     .argument('<file>', 'the workflow file')
     .addOption(new Option('--format <format>', 'output format').choices(['mermaid', 'dot', 'json']).default('mermaid'))
-    .action(async (file: string, options) => process.exit(await (await import('./graph.js')).graphCommand(file, options.format)));
+    .action(async (file: string, options) => exitAfterFlush(await (await import('./graph.js')).graphCommand(file, options.format)));
   program
     .command('steps')
     .description('List the step types, or show one with its input schema')
     .argument('[type]', 'a step type')
     .option('--json', 'print JSON')
-    .action(async (type: string | undefined, options) => process.exit(await (await import('./steps.js')).stepsCommand(type, options)));
+    .action(async (type: string | undefined, options) => exitAfterFlush(await (await import('./steps.js')).stepsCommand(type, options)));
   return program;
 }
 

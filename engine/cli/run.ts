@@ -1,7 +1,6 @@
 /** `arq run FILE`: check, then run with progress; SIGINT/SIGTERM cancel cleanly, a second SIGINT kills at once. */
-import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
-import { UsageError } from '../errors.js';
+import { UsageError, WorkflowError } from '../errors.js';
+import { loadWorkflowFile } from '../load/load.js';
 import type { Workflow } from '../model/types.js';
 import { parseInputText } from '../run/inputs.js';
 import { runWorkflow } from '../run/run.js';
@@ -19,16 +18,15 @@ export interface RunCommandOptions {
   workdir?: string;
 }
 
+/** Inputs from a YAML or JSON file, read by the workflow loader: the same limits and file:line:col errors. */
 async function readInputsFile(file: string): Promise<Record<string, unknown>> {
-  let text: string;
   try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new UsageError('input.file', `Cannot read inputs file ${file}`);
+    return (await loadWorkflowFile(file, { displayPath: file })).data as Record<string, unknown>;
+  } catch (error) {
+    if (!(error instanceof WorkflowError)) throw error;
+    const notMapping = 'An inputs file must be a mapping of input names to values';
+    throw new WorkflowError(error.problems.map((p) => (p.code === 'load.not_mapping' ? { ...p, message: `${notMapping}; ${p.message.replace(/^.*; /, '')}` } : p)));
   }
-  const data: unknown = parse(text);
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new UsageError('input.file', `Inputs file ${file} must hold a mapping of input names to values`);
-  return data as Record<string, unknown>;
 }
 
 async function gatherInputs(workflow: Workflow, options: RunCommandOptions): Promise<Record<string, unknown>> {
@@ -55,9 +53,12 @@ function handleSignals(controller: AbortController): () => void {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A closed terminal or a dropped ssh session: the steps are detached, so they would outlive arq.
+  process.on('SIGHUP', onSignal);
   return () => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
   };
 }
 

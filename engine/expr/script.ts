@@ -5,6 +5,7 @@
  */
 
 import { compileExpr, exprNode, type CompileEnv } from './compile-expr.js';
+import { ShellQuotes, type QuoteKind } from './shell-quotes.js';
 import { splitTemplate, type Segment } from './split.js';
 import type { CompiledValue, ExprProblem } from './types.js';
 
@@ -16,28 +17,15 @@ export interface ScriptVar {
   text: string;
 }
 
-type Quote = 'none' | 'single' | 'double';
-
-/** The sh quoting state after `text`, starting from `state` (backslash escapes included). */
-function quoteAfter(text: string, state: Quote): Quote {
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (state === 'single') state = c === "'" ? 'none' : state;
-    else if (c === '\\') i++;
-    else if (state === 'double') state = c === '"' ? 'none' : state;
-    else if (c === "'") state = 'single';
-    else if (c === '"') state = 'double';
-  }
-  return state;
-}
-
 /**
  * A variable reference that the shell expands where the expression stood. Inside single quotes
- * nothing expands, so the reference closes them, expands in double quotes, and reopens them:
- * `echo '${{ x }}'` reads the value, as GitHub users expect, and still never runs it.
+ * (and `$'...'`) nothing expands, so the reference closes them, expands in double quotes, and
+ * reopens them: `echo '${{ x }}'` reads the value, as GitHub users expect, and still never runs it.
  */
-function reference(name: string, quote: Quote): string {
-  return quote === 'single' ? `'"\${${name}}"'` : `\${${name}}`;
+function reference(name: string, quote: QuoteKind): string {
+  if (quote === 'single') return `'"\${${name}}"'`;
+  if (quote === 'ansi') return `'"\${${name}}"$'`;
+  return `\${${name}}`;
 }
 
 /**
@@ -55,13 +43,16 @@ export function compileScript(
     return { script: text, vars: [], problems: env.problems };
   }
   const vars: ScriptVar[] = [];
-  let quote: Quote = 'none';
+  const quotes = new ShellQuotes();
   const parts = split.segments.map((segment) => {
     if (segment.kind === 'text') {
-      quote = quoteAfter(segment.text, quote);
+      quotes.feed(segment.text);
       return segment.text;
     }
-    return reference(scriptVar(segment, vars, env), quote);
+    const ref = reference(scriptVar(segment, vars, env), quotes.kind());
+    // The value stands where a word character would: a `#` right after it starts no comment.
+    quotes.feed('x');
+    return ref;
   });
   return { script: parts.join(''), vars, problems: env.problems };
 }

@@ -15,7 +15,7 @@ function checkOne(name: string, spec: InputSpec, value: unknown, makeError: Make
 /** The inputs a run sees: every given value checked, every default filled, every required one present. */
 export function applyInputs(workflow: Workflow, given: Readonly<Record<string, unknown>>, makeError: MakeError): Record<string, unknown> {
   const specs = workflow.inputs;
-  const unknown = Object.keys(given).filter((name) => !(name in specs));
+  const unknown = Object.keys(given).filter((name) => !Object.hasOwn(specs, name));
   if (unknown.length) {
     const known = Object.keys(specs);
     throw makeError(`Unknown input "${unknown[0]}"; ${workflow.name} takes ${known.length ? known.join(', ') : 'no inputs'}`);

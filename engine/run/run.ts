@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Workflow } from '../model/types.js';
 import type { EventSink, RunStatus } from './events.js';
-import { createInstance, resolveSecrets, runInstance } from './instance.js';
+import { createInstance, resolveSecrets, runInstance, type InstanceResult } from './instance.js';
+import { errorMessage } from './record.js';
 import { applyInputs } from './inputs.js';
 import { Runtime } from './runtime.js';
 import type { StepView } from './scope.js';
@@ -60,12 +61,32 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions = {}):
   const started = Date.now();
   runtime.emit({ type: 'run.started', run: runId, workflow: workflow.name, time: started, inputs });
   try {
-    const frame = createInstance(runtime, workflow, inputs, secrets);
-    const result = await runInstance(frame, options.signal);
+    const { result, steps } = await startAndRun(runtime, workflow, inputs, secrets, options.signal);
     const durationMs = Date.now() - started;
     runtime.emit({ type: 'run.finished', run: runId, workflow: workflow.name, status: result.status, time: Date.now(), duration_ms: durationMs, outputs: result.outputs, error: result.error });
-    return runtime.maskValue({ runId, ...result, steps: { ...frame.scope.steps }, durationMs });
+    return { runId, ...maskResult(runtime, result), steps: maskSteps(runtime, steps), durationMs };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** Runs the instance; a workflow `env:` that cannot be evaluated fails the run before any step. */
+async function startAndRun(runtime: Runtime, workflow: Workflow, inputs: Record<string, unknown>, secrets: Record<string, string>, signal?: AbortSignal) {
+  let frame;
+  try {
+    frame = createInstance(runtime, workflow, inputs, secrets);
+  } catch (error) {
+    const result: InstanceResult = { status: 'failed', outputs: {}, error: `Workflow env: ${errorMessage(error)}` };
+    return { result, steps: {} };
+  }
+  return { result: await runInstance(frame, signal), steps: frame.scope.steps };
+}
+
+function maskResult(runtime: Runtime, result: InstanceResult): InstanceResult {
+  return { status: result.status, outputs: runtime.maskValue(result.outputs), error: result.error === undefined ? undefined : runtime.mask(result.error) };
+}
+
+function maskSteps(runtime: Runtime, steps: Readonly<Record<string, StepView>>): Record<string, StepView> {
+  const masked = (view: StepView): StepView => ({ ...view, outputs: runtime.maskValue(view.outputs), error: view.error === undefined ? undefined : runtime.mask(view.error) });
+  return Object.fromEntries(Object.entries(steps).map(([id, view]) => [id, masked(view)]));
 }

@@ -36,14 +36,14 @@ export class Runtime {
   }
 
   emit(event: RunEvent): void {
-    this.options.onEvent?.(this.masks.length ? (maskDeep(event, this.masks) as RunEvent) : event);
+    this.options.onEvent?.(this.masks.length ? maskEvent(event, this.masks) : event);
   }
 
   mask(text: string): string {
     return this.masks.length ? maskText(text, this.masks) : text;
   }
 
-  /** A copy of any value with every secret replaced by ***, for results shown to a user. */
+  /** A copy of the values of a result with every secret replaced by ***, keys included. */
   maskValue<T>(value: T): T {
     return this.masks.length ? (maskDeep(value, this.masks) as T) : value;
   }
@@ -86,7 +86,16 @@ function maskDeep(value: unknown, masks: readonly string[]): unknown {
   if (typeof value === 'string') return maskText(value, masks);
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, masks));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, masks)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [maskText(k, masks), maskDeep(v, masks)]));
   }
   return value;
+}
+
+/** Fields of an event that carry what steps produced; the others (type, status, ids) are arq's own words. */
+const PRODUCED = ['line', 'error', 'outputs', 'inputs'] as const;
+
+function maskEvent(event: RunEvent, masks: readonly string[]): RunEvent {
+  const masked: Record<string, unknown> = { ...event };
+  for (const field of PRODUCED) if (field in masked) masked[field] = maskDeep(masked[field], masks);
+  return masked as unknown as RunEvent;
 }

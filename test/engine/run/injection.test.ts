@@ -12,6 +12,7 @@ const attacks = {
   backticks: `\`touch ${dir}/pwned-Z\``,
   single: `'; touch ${dir}/pwned-W; echo '`,
   newline: `a\ntouch ${dir}/pwned-V`,
+  spaced: 'a * -rf /',
 };
 
 const pwned = () => ['X', 'Y', 'Z', 'W', 'V'].filter((x) => existsSync(join(dir, `pwned-${x}`)));
@@ -24,6 +25,7 @@ inputs:
   backticks: { type: string }
   single: { type: string }
   newline: { type: string }
+  spaced: { type: string }
 steps:
   - id: quoted
     run: |
@@ -49,6 +51,10 @@ steps:
   - id: via_env
     env: { EVIL: "\${{ inputs.quote }}" }
     run: echo "$EVIL"
+  - id: after_comment
+    run: |
+      # don't split me
+      printf '[%s]\\n' "\${{ inputs.spaced }}"
   - id: single_quoted
     run: printf '%s\\n' '\${{ inputs.single }}' 'x\${{ inputs.subshell }}y'
 `;
@@ -66,6 +72,8 @@ describe('expressions in run: scripts', () => {
     expect(logLines(events, 'from_output')).toEqual([`got ${attacks.backticks}`]);
     expect(logLines(events, 'via_with')).toEqual([attacks.subshell]);
     expect(logLines(events, 'via_env')).toEqual([attacks.quote]);
+    // An apostrophe in a comment does not make arq think a quote is open: the value stays one word.
+    expect(logLines(events, 'after_comment')).toEqual(['[a * -rf /]']);
     // Inside single quotes the value is still read (not the variable's name), and still never run.
     expect(logLines(events, 'single_quoted')).toEqual([attacks.single, `x${attacks.subshell}y`]);
   });
