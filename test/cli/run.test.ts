@@ -42,6 +42,8 @@ finally:
 `,
   'broken.yaml': 'name: broken\nsteps:\n  - id: a\n    uses: nope\n',
   'inputs.yaml': 'name: Ann\ntimes: 3\nloud: true\ntags: [x, y]\n',
+  'dup-inputs.yaml': 'name: Ann\nname: Bob\n',
+  'list-inputs.yaml': '- name\n',
   'dry.yaml': 'name: dry\ninputs:\n  who: { type: string, default: me }\nsteps:\n  - id: make\n    run: touch dry.flag\n  - id: group\n    steps:\n      - { id: inner, uses: noop, timeout: 5s }\n',
 });
 
@@ -97,7 +99,9 @@ describe('arq run', () => {
       [['run', 'hello.yaml', '--input', 'name=a', '--input', 'tags={}'], 'Input "tags" must be a list; found a mapping\n'],
       [['run', 'hello.yaml', '--input', 'colour=red'], 'Unknown input "colour"; hello takes name, times, loud, tags, meta\n'],
       [['run', 'hello.yaml', '--input', 'name'], '--input expects name=value; found "name"\n'],
-      [['run', 'hello.yaml', '--inputs-file', 'missing.yaml'], 'Cannot read inputs file missing.yaml\n'],
+      [['run', 'hello.yaml', '--inputs-file', 'missing.yaml'], 'missing.yaml:1:1: Cannot read file: no such file [load.unreadable]\n'],
+      [['run', 'hello.yaml', '--inputs-file', 'dup-inputs.yaml'], 'dup-inputs.yaml:2:1: Duplicate key "name": each key may appear only once in a mapping [yaml.duplicate_key]\n'],
+      [['run', 'hello.yaml', '--inputs-file', 'list-inputs.yaml'], 'list-inputs.yaml:1:1: An inputs file must be a mapping of input names to values; found a sequence [load.not_mapping]\n'],
       [['run', 'broken.yaml'], 'broken.yaml:4:11: Unknown step type "nope". Did you mean "noop"? Run `arq steps` to list the step types [step.unknown_type]\n'],
       [['run', 'absent.yaml'], 'absent.yaml:1:1: Cannot read file: no such file [load.unreadable]\n'],
     ];
