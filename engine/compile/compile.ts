@@ -13,8 +13,8 @@ import type { Block, StepNode, Workflow } from '../model/types.js';
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type StateConfig = { [key: string]: JsonValue };
 
-/** Named delays the machines use: per-attempt timeouts (ms) and retry backoffs (computed at run time). */
-export type DelaySpec = { kind: 'timeout'; ms: number } | { kind: 'backoff'; step: string };
+/** Named delays the machines use: per-attempt timeouts (ms). Backoffs are waits of the `backoff` actor. */
+export type DelaySpec = { kind: 'timeout'; ms: number };
 
 export interface CompiledWorkflow {
   readonly workflow: Workflow;
@@ -43,14 +43,29 @@ export function machineId(blockName: string): string {
 class Compiler {
   readonly delays = new Map<string, DelaySpec>();
 
-  /** The transitions taken when a step's final attempt failed (or timed out). */
+  /**
+   * The transitions taken when an attempt failed: retry, go on (continue_on_error) or fail. A
+   * timed-out attempt first passes through a `stopping_*` state that waits until the attempt has
+   * released everything (its process tree killed), so that neither the retry nor the next step
+   * overlaps what is left of it.
+   */
   private failure(step: StepNode, timeout: boolean, next: string, fail: string): JsonValue[] {
     const failed = (then: string): JsonValue => ({ type: 'attemptFailed', params: { id: step.id, then, timeout } });
+    const to = (then: string, target: string) => (timeout ? `stopping_${then}` : target);
     const out: JsonValue[] = [];
-    if (step.retry && step.retry.attempts > 1) out.push({ guard: guard('canRetry', step.id), target: 'backoff', actions: failed('retry') });
-    if (step.continueOnError) out.push({ target: next, actions: failed('continue') });
-    else out.push({ target: fail, actions: failed('fail') });
+    if (step.retry && step.retry.attempts > 1) out.push({ guard: guard('canRetry', step.id), target: to('retry', 'backoff'), actions: failed('retry') });
+    if (step.continueOnError) out.push({ target: to('continue', next), actions: failed('continue') });
+    else out.push({ target: to('fail', fail), actions: failed('fail') });
     return out;
+  }
+
+  /** States that wait for a timed-out attempt to stop, then go where the timeout decided. */
+  private stopping(step: StepNode, retries: boolean, next: string, fail: string): StateConfig {
+    const wait = (target: string): StateConfig => ({ invoke: { src: 'stopped', input: { id: step.id }, onDone: { target }, onError: { target } } });
+    const states: StateConfig = { stopping_fail: wait(fail) };
+    if (retries) states.stopping_retry = wait('backoff');
+    if (step.continueOnError) states.stopping_continue = wait(next);
+    return states;
   }
 
   private invoke(step: StepNode, next: string, fail: string): StateConfig {
@@ -72,12 +87,9 @@ class Compiler {
       this.delays.set(delay, { kind: 'timeout', ms: step.timeoutMs });
       attempt.after = { [delay]: this.failure(step, true, next, fail) };
     }
-    const states: StateConfig = { attempt };
-    if (retries) {
-      const delay = `backoff:${step.id}`;
-      this.delays.set(delay, { kind: 'backoff', step: step.id });
-      states.backoff = { after: { [delay]: { target: 'attempt' } } };
-    }
+    const states: StateConfig = { attempt, ...(step.timeoutMs !== undefined ? this.stopping(step, retries, next, fail) : {}) };
+    // The wait is an actor, not a delayed transition: a cancel during it records the step as cancelled.
+    if (retries) states.backoff = { invoke: { src: 'backoff', input: { id: step.id }, onDone: { target: 'attempt' } } };
     return { id: step.id, initial: 'attempt', states };
   }
 

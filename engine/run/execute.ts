@@ -54,7 +54,9 @@ export async function executeStep(frame: Frame, id: string, signal: AbortSignal)
   const onStop = () => recordStopped(frame, node, attempt);
   signal.addEventListener('abort', onStop, { once: true });
   const work = node.kind === 'action' ? runAction(frame, node, attempt, signal) : runComposite(frame, node, signal);
-  return frame.instance.control.track(work).finally(() => signal.removeEventListener('abort', onStop));
+  const tracked = frame.instance.control.track(work).finally(() => signal.removeEventListener('abort', onStop));
+  frame.inflight.set(id, tracked);
+  return tracked;
 }
 
 /**

@@ -47,6 +47,10 @@ export class Frame {
   readonly attempts = new Map<string, number>();
   readonly started = new Map<string, number>();
   readonly nextDelay = new Map<string, number>();
+  /** The latest attempt of each step, until it has released everything it held. */
+  readonly inflight = new Map<string, Promise<unknown>>();
+  /** Steps between two attempts: how to record each as stopped (see transitions.ts). */
+  readonly waiting = new Map<string, () => void>();
 
   constructor(
     readonly instance: Instance,

@@ -7,7 +7,7 @@ import type { CompiledWorkflow, StateConfig } from '../compile/compile.js';
 import { instanceFailed, type Frame, type MachineSource, type Section } from './frame.js';
 import { runDag, runSection } from './groups.js';
 import { errorMessage } from './record.js';
-import { attemptFailed, canRetry, stepActor, stepDone, type Args, type Ctx } from './transitions.js';
+import { attemptFailed, backoffActor, canRetry, stepActor, stepDone, stoppedActor, type Args, type Ctx } from './transitions.js';
 
 export { backoffDelay } from './transitions.js';
 
@@ -16,12 +16,8 @@ function sectionCrashed({ context: { frame }, event }: Args): void {
   frame.instance.halts.main.fail(`Internal error: ${errorMessage(event.error)}`);
 }
 
-function delaysOf(compiled: CompiledWorkflow): Record<string, number | ((args: { context: Ctx }) => number)> {
-  const delays: Record<string, number | ((args: { context: Ctx }) => number)> = {};
-  for (const [name, spec] of compiled.delays) {
-    delays[name] = spec.kind === 'timeout' ? spec.ms : ({ context }) => context.frame.nextDelay.get(spec.step) ?? 0;
-  }
-  return delays;
+function delaysOf(compiled: CompiledWorkflow): Record<string, number> {
+  return Object.fromEntries([...compiled.delays].map(([name, spec]) => [name, spec.ms]));
 }
 
 /** Adds the two functions the JSON config leaves out: context from input, and invoke inputs carrying the frame. */
@@ -55,6 +51,8 @@ export class Machines implements MachineSource {
       actors: {
         step: stepActor,
         group: stepActor,
+        backoff: backoffActor,
+        stopped: stoppedActor,
         dag: fromPromise<void, { frame: Frame; block: string }>(({ input, signal }) => runDag(input.frame, input.block, signal)),
         section: fromPromise<void, { frame: Frame; block: string; section: Section }>(({ input, signal }) => runSection(input.frame, input.block, input.section, signal)),
       },

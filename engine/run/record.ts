@@ -22,9 +22,9 @@ export function claim(frame: Frame, id: string, attempt: number): boolean {
   return true;
 }
 
-/** Records the end of a step, once per attempt. */
-export function finishStep(frame: Frame, node: StepNode, attempt: number, ending: Ending): void {
-  if (!claim(frame, node.id, attempt)) return;
+/** Records the end of a step, once per attempt (`claimAs` names a wait between attempts instead). */
+export function finishStep(frame: Frame, node: StepNode, attempt: number, ending: Ending, claimAs = attempt): void {
+  if (!claim(frame, node.id, claimAs)) return;
   const conclusion = ending.continued ? 'succeeded' : ending.status;
   frame.scope.set(node.id, { status: ending.status, outcome: ending.status, conclusion, outputs: ending.outputs ?? {}, error: ending.error });
   if (ending.status === 'failed' && !ending.continued) frame.halt.fail(failureReason(frame, node, ending.error));

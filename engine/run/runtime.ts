@@ -71,8 +71,13 @@ export class Control {
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
   }
 
+  /** Steps waiting between two attempts: nothing is running that could record them on a cancel. */
+  readonly waiting = new Set<() => void>();
+
   cancel(): void {
     this.cancelled = true;
+    for (const recordCancelled of [...this.waiting]) recordCancelled();
+    this.waiting.clear();
   }
 }
 

@@ -2,6 +2,7 @@
  * What happens when a step's actor ends: the actions and the guard behind the names in the
  * compiled configs, also used directly by coordinators that run a step actor without a machine.
  */
+import { setTimeout as wait } from 'node:timers/promises';
 import { fromPromise } from 'xstate';
 import type { RetryPolicy } from '../model/types.js';
 import { formatDuration } from '../model/duration.js';
@@ -38,6 +39,7 @@ export function attemptFailed({ context, event }: Args, { id, then, timeout }: S
   if (event.error instanceof Interrupted) return finishStep(frame, node, attempt, { status: 'cancelled', error });
   if (then !== 'retry') return finishStep(frame, node, attempt, { status: 'failed', error, continued: then === 'continue' });
   claim(frame, id, attempt);
+  startWaiting(frame, id);
   const delay = backoffDelay(node.retry!, attempt);
   frame.nextDelay.set(id, delay);
   const { runtime } = frame;
@@ -52,3 +54,40 @@ export function canRetry({ context, event }: Args, { id }: StepParams): boolean 
 
 /** The actor of one step attempt (an action, or a composite step's coordinator), registered by name. */
 export const stepActor = fromPromise<unknown, { frame: Frame; id: string }>(({ input, signal }) => executeStep(input.frame, input.id, signal));
+
+/** Waits until a timed-out attempt has released everything (its processes are gone); never fails. */
+export const stoppedActor = fromPromise<void, { frame: Frame; id: string }>(async ({ input }) => {
+  await input.frame.inflight.get(input.id)?.catch(() => undefined);
+});
+
+/**
+ * The wait before the next attempt. A step waiting there has no attempt running that could record
+ * it, so a cancel (or the timeout of a step around it) records it as cancelled here.
+ */
+export const backoffActor = fromPromise<void, { frame: Frame; id: string }>(({ input, signal }) => {
+  const { frame, id } = input;
+  const waited = wait(frame.nextDelay.get(id) ?? 0, undefined, { signal }).then(
+    () => stopWaiting(frame, id),
+    () => frame.waiting.get(id)?.(),
+  );
+  return frame.instance.control.track(waited);
+});
+
+/** Registers a step as waiting for its next attempt (called when a retry is decided). */
+export function startWaiting(frame: Frame, id: string): void {
+  const attempt = frame.attempts.get(id) ?? 1;
+  const record = () => {
+    stopWaiting(frame, id);
+    const error = frame.instance.control.cancelled ? 'Cancelled' : 'Stopped: the step around it ended';
+    finishStep(frame, frame.node(id), attempt, { status: 'cancelled', error }, attempt + 0.5);
+  };
+  frame.waiting.set(id, record);
+  frame.instance.control.waiting.add(record);
+}
+
+export function stopWaiting(frame: Frame, id: string): void {
+  const record = frame.waiting.get(id);
+  if (!record) return;
+  frame.waiting.delete(id);
+  frame.instance.control.waiting.delete(record);
+}

@@ -65,26 +65,28 @@ describe('compileWorkflow', () => {
     const states = config.states as Record<string, unknown>;
     expect(Object.keys(states)).toEqual(['a', 'b', 'g', '$done', '$failed']);
     expect(states.a).toEqual({ id: 'a', invoke: { src: 'step', input: { id: 'a' }, onDone: { target: '#b', actions: stepDone('a') }, onError: [{ target: '#b', actions: failed('a', 'fail') }] } });
-    const retryToBackoff = (timeout: boolean) => ({ guard: { type: 'canRetry', params: { id: 'b' } }, target: 'backoff', actions: failed('b', 'retry', timeout) });
+    const retryToBackoff = (timeout: boolean) => ({ guard: { type: 'canRetry', params: { id: 'b' } }, target: timeout ? 'stopping_retry' : 'backoff', actions: failed('b', 'retry', timeout) });
+    const waitFor = (target: string) => ({ invoke: { src: 'stopped', input: { id: 'b' }, onDone: { target }, onError: { target } } });
     expect(states.b).toEqual({
       id: 'b',
       initial: 'attempt',
       states: {
         attempt: {
           invoke: { src: 'step', input: { id: 'b' }, onDone: { target: '#g', actions: stepDone('b') }, onError: [retryToBackoff(false), { target: '#g', actions: failed('b', 'continue') }] },
-          after: { 'timeout:b': [retryToBackoff(true), { target: '#g', actions: failed('b', 'continue', true) }] },
+          after: { 'timeout:b': [retryToBackoff(true), { target: 'stopping_continue', actions: failed('b', 'continue', true) }] },
         },
-        backoff: { after: { 'backoff:b': { target: 'attempt' } } },
+        // A timed-out attempt is waited for (its processes killed) before the retry or the next step.
+        stopping_fail: waitFor('#g'),
+        stopping_retry: waitFor('backoff'),
+        stopping_continue: waitFor('#g'),
+        backoff: { invoke: { src: 'backoff', input: { id: 'b' }, onDone: { target: 'attempt' } } },
       },
     });
     expect(states.g).toEqual({
       id: 'g',
       invoke: { src: 'group', input: { id: 'g' }, onDone: { target: `#${id}.$done`, actions: stepDone('g') }, onError: [{ target: `#${id}.$failed`, actions: failed('g', 'fail') }] },
     });
-    expect([...compiled.delays]).toEqual([
-      ['timeout:b', { kind: 'timeout', ms: 2000 }],
-      ['backoff:b', { kind: 'backoff', step: 'b' }],
-    ]);
+    expect([...compiled.delays]).toEqual([['timeout:b', { kind: 'timeout', ms: 2000 }]]);
   });
 
   it('compiles a DAG list to one coordinator state, and each node to a one-step unit machine', async () => {

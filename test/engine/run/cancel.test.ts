@@ -76,3 +76,29 @@ steps:
     expect(finishedList(events)).toEqual(['cleanup:succeeded']);
   });
 });
+
+describe('cancelling during a retry backoff', () => {
+  it('records the waiting step as cancelled, so that finally and the result still see it', async () => {
+    const controller = new AbortController();
+    const yaml = `
+name: backoff
+steps:
+  - id: flaky
+    run: exit 1
+    retry: { attempts: 3, backoff: 60s }
+finally:
+  - id: report
+    uses: log
+    with: { message: "flaky=\${{ steps.flaky.status }}" }
+`;
+    const onEvent = (e: RunEvent) => {
+      if (e.type === 'step.retrying') controller.abort();
+    };
+    const { result, events } = await runText(yaml, dir, { signal: controller.signal, onEvent });
+    expect(result.status).toBe('cancelled');
+    expect(finishedList(events)).toEqual(['flaky:cancelled', 'report:succeeded']);
+    expect(finishedOf(events, 'flaky')).toMatchObject({ error: 'Cancelled', attempts: 1 });
+    expect(logLines(events, 'report')).toEqual(['flaky=cancelled']);
+    expect(result.steps.flaky?.status).toBe('cancelled');
+  });
+});

@@ -95,3 +95,38 @@ steps:
     expect(liveProcesses(m)).toEqual([]);
   });
 });
+
+describe('timeout: waits for the stopped attempt', () => {
+  it('starts neither the retry nor the next step while a process that ignores SIGTERM is still alive', async () => {
+    const m = uniqueSleep();
+    markers.push(m);
+    const yaml = `
+name: stubborn
+steps:
+  - id: stubborn
+    uses: shell
+    with: { run: 'trap "" TERM; echo up; sleep ${m}', kill_grace: 400 }
+    timeout: 300ms
+    retry: { attempts: 2, backoff: 10ms }
+    continue_on_error: true
+  - id: after
+    uses: noop
+`;
+    const started: number[] = [];
+    const aliveAtStart: number[][] = [];
+    const onEvent = (e: RunEvent) => {
+      if (e.type !== 'step.started') return;
+      started.push(e.time);
+      aliveAtStart.push(liveProcesses(m));
+    };
+    const { result, events } = await runText(yaml, dir, { onEvent });
+    expect(result.status).toBe('succeeded');
+    expect(finishedList(events)).toEqual(['stubborn:failed', 'after:succeeded']);
+    // When the second attempt and the next step start, nothing of the attempt before is alive.
+    expect(aliveAtStart).toEqual([[], [], []]);
+    // Each attempt ran 300 ms, then was killed 400 ms after SIGTERM: the next start waited for that.
+    expect(started[1]! - started[0]!).toBeGreaterThanOrEqual(700);
+    expect(started[2]! - started[1]!).toBeGreaterThanOrEqual(700);
+    expect(liveProcesses(m)).toEqual([]);
+  });
+});
