@@ -142,7 +142,8 @@ function rootMachine(wf: Workflow): StateConfig {
     states: {
       main: { ...sectionState(wf.main, 'main', afterMain, 'on_failure'), on: cancel },
       on_failure: { ...sectionState(wf.onFailure, 'on_failure', 'finally', 'finally'), on: cancel },
-      finally: sectionState(wf.finally, 'finally', 'end', 'end'),
+      // A signal during finally: lets its steps run on, but the run still ends cancelled.
+      finally: { ...sectionState(wf.finally, 'finally', 'end', 'end'), on: { CANCEL: { actions: 'noteCancel' } } },
       end: { always: [{ guard: 'runCancelled', target: 'cancelled' }, { guard: 'runFailed', target: 'failed' }, { target: 'succeeded' }] },
       succeeded: { type: 'final' },
       failed: { type: 'final' },

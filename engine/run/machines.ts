@@ -60,6 +60,9 @@ export class Machines implements MachineSource {
         stepDone: stepDone as never,
         attemptFailed: attemptFailed as never,
         cancelRun: (({ context }: Args) => context.frame.instance.control.cancel()) as never,
+        noteCancel: (({ context }: Args) => {
+          context.frame.instance.control.cancelled = true;
+        }) as never,
         sectionCrashed: sectionCrashed as never,
       },
       guards: {

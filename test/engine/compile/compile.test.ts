@@ -46,7 +46,10 @@ describe('compileWorkflow', () => {
           invoke: { src: 'section', input: { block: compiled.workflow.onFailure.name, section: 'on_failure' }, onDone: 'finally', onError: { target: 'finally', actions: 'sectionCrashed' } },
           on: { CANCEL: { target: 'finally', actions: 'cancelRun' } },
         },
-        finally: { invoke: { src: 'section', input: { block: compiled.workflow.finally.name, section: 'finally' }, onDone: 'end', onError: { target: 'end', actions: 'sectionCrashed' } } },
+        finally: {
+          invoke: { src: 'section', input: { block: compiled.workflow.finally.name, section: 'finally' }, onDone: 'end', onError: { target: 'end', actions: 'sectionCrashed' } },
+          on: { CANCEL: { actions: 'noteCancel' } },
+        },
         end: { always: [{ guard: 'runCancelled', target: 'cancelled' }, { guard: 'runFailed', target: 'failed' }, { target: 'succeeded' }] },
         succeeded: { type: 'final' },
         failed: { type: 'final' },
@@ -116,7 +119,7 @@ describe('compileWorkflow', () => {
     const compiled = compileWorkflow(await checkText('name: bare\nsteps:\n  - uses: noop\n', dir));
     const states = compiled.root.states as Record<string, unknown>;
     expect(states.on_failure).toEqual({ always: 'finally', on: { CANCEL: { target: 'finally', actions: 'cancelRun' } } });
-    expect(states.finally).toEqual({ always: 'end' });
+    expect(states.finally).toEqual({ always: 'end', on: { CANCEL: { actions: 'noteCancel' } } });
   });
 
   it('emits plain JSON (names, not functions) that XState accepts, even where step ids look like machine ids', async () => {

@@ -102,3 +102,29 @@ finally:
     expect(result.steps.flaky?.status).toBe('cancelled');
   });
 });
+
+describe('cancelling during finally', () => {
+  it('lets the finally steps finish, then ends the run cancelled', async () => {
+    const controller = new AbortController();
+    const yaml = `
+name: late
+steps:
+  - id: work
+    uses: noop
+finally:
+  - id: cleanup
+    run: echo cleaning; echo cleaned
+  - id: after
+    uses: log
+    with: { message: "cancelled=\${{ cancelled() }}" }
+`;
+    const onEvent = (e: RunEvent) => {
+      if (e.type === 'step.log' && e.step === 'cleanup' && e.line === 'cleaning') controller.abort();
+    };
+    const { result, events } = await runText(yaml, dir, { signal: controller.signal, onEvent });
+    expect(result.status).toBe('cancelled');
+    expect(finishedList(events)).toEqual(['work:succeeded', 'cleanup:succeeded', 'after:succeeded']);
+    expect(logLines(events, 'cleanup')).toEqual(['cleaning', 'cleaned']);
+    expect(logLines(events, 'after')).toEqual(['cancelled=true']);
+  });
+});
