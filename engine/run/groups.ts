@@ -10,7 +10,7 @@ import type { StepNode } from '../model/types.js';
 import { describeValue } from '../check/schema-errors.js';
 import { Interrupted, stepEnv } from './execute.js';
 import { Frame, type Section } from './frame.js';
-import { finishStep } from './record.js';
+import { errorMessage, finishStep } from './record.js';
 import { Halt, Scope } from './scope.js';
 import { attemptFailed, stepActor, stepDone, type Args } from './transitions.js';
 
@@ -95,6 +95,16 @@ function itemFrame(frame: Frame, env: Readonly<Record<string, string>>, halt: Ha
   return new Frame(frame.instance, new Scope(frame.scope, { item, index }), halt, env, frame.section);
 }
 
+/** An item whose `outputs:` cannot be evaluated fails like a failed step: no new item starts. */
+function itemOutputOrFail(node: StepNode, child: Frame, halt: Halt, index: number): unknown {
+  try {
+    return itemOutput(node, child);
+  } catch (error) {
+    halt.fail(`Step "${node.id}" (item ${index}) outputs: ${errorMessage(error)}`);
+    return null;
+  }
+}
+
 async function runForeach(frame: Frame, node: StepNode, signal: AbortSignal): Promise<unknown> {
   const items = foreachItems(frame, node);
   // The foreach step's own env: applies to every item, evaluated once (README: it cannot use item).
@@ -106,7 +116,7 @@ async function runForeach(frame: Frame, node: StepNode, signal: AbortSignal): Pr
     while (next < items.length && !halt.halted() && !signal.aborted) {
       const index = next++;
       const child = itemFrame(frame, env, halt, items[index], index);
-      if (await runBlock(child, node.body!.name, signal)) outputs[index] = itemOutput(node, child);
+      if (await runBlock(child, node.body!.name, signal)) outputs[index] = itemOutputOrFail(node, child, halt, index);
     }
   };
   const width = Math.min(node.concurrency ?? items.length, items.length);

@@ -114,3 +114,25 @@ steps:
     expect(result).toMatchObject({ status: 'succeeded', outputs: { all: [] } });
   });
 });
+
+describe('foreach outputs that cannot be evaluated', () => {
+  it('fail the foreach like a failed item: no new item starts and the next step does not run', async () => {
+    const { result, events } = await runText(`
+name: bad-outputs
+steps:
+  - id: each
+    foreach: ["{", "1", "2"]
+    concurrency: 1
+    steps:
+      - id: body
+        uses: noop
+    outputs:
+      v: \${{ fromJSON(item) }}
+  - id: next
+    uses: noop
+`, dir);
+    expect(result.status).toBe('failed');
+    expect(finishedList(events)).toEqual(['body[0]:succeeded', 'each:failed', 'next:skipped']);
+    expect(result.error).toMatch(/^Step "each" failed: Step "each" \(item 0\) outputs: Expression `fromJSON\(item\)` failed: /);
+  });
+});
