@@ -6,6 +6,7 @@ import type { Block, RetryPolicy, StepKind, StepNode } from '../model/types.js';
 import { asList, asRecord, type Checker } from './checker.js';
 import type { StepList, StepTree } from './tree.js';
 import { buildAction, type ActionParts } from './action.js';
+import { checkDurations } from './durations.js';
 
 export const BASE_CONTEXTS = ['inputs', 'env', 'secrets', 'steps', 'run'] as const;
 export const ITEM_CONTEXTS = [...BASE_CONTEXTS, 'item', 'index'] as const;
@@ -100,6 +101,7 @@ export class StepBuilder {
     };
     if (step.if !== undefined) node.if = this.condition(step.if, [...path, 'if'], contexts);
     if (step.env !== undefined) node.env = this.value(step.env, [...path, 'env'], contexts);
+    checkDurations(this.checker, step, path);
     return node;
   }
 

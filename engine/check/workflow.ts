@@ -8,6 +8,7 @@ import type { Block, StepNode, Workflow } from '../model/types.js';
 import { validatorFor } from './ajv.js';
 import { asList, asRecord, Checker } from './checker.js';
 import { checkNeeds } from './dag.js';
+import { checkDurations } from './durations.js';
 import { buildInputs, buildSecrets } from './inputs.js';
 import { RefChecker } from './refs.js';
 import { schemaIssues } from './schema-errors.js';
@@ -82,6 +83,7 @@ export async function checkWorkflow(doc: LoadedDocument, options: CheckOptions =
   for (const key of ['steps', 'on_failure', 'finally']) collectIds(raw[key], userIds);
   const tree = new StepTree();
   const builder = new StepBuilder(checker, tree, defaultsOf(raw), userIds);
+  checkDurations(checker, asRecord(raw.defaults) ?? {}, ['defaults']);
   const sections = { main: section(tree, '#main'), onFailure: section(tree, '#on_failure'), finally: section(tree, '#finally'), outputs: section(tree, '#outputs') };
   const main: Block = builder.buildBlock(raw.steps, ['steps'], sections.main, BASE_CONTEXTS);
   const onFailure = builder.buildBlock(raw.on_failure, ['on_failure'], sections.onFailure, BASE_CONTEXTS);

@@ -12,7 +12,7 @@ export const sleep: StepType<SleepInput> = {
     type: 'object',
     additionalProperties: false,
     required: ['ms'],
-    properties: { ms: { type: 'integer', minimum: 0, description: 'How long to wait, in milliseconds.' } },
+    properties: { ms: { type: 'integer', minimum: 0, maximum: 2147483647, description: 'How long to wait, in milliseconds (at most 2^31-1, as for any Node timer).' } },
   },
   run: (input, ctx) =>
     new Promise((resolve, reject) => {

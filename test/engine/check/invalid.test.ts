@@ -61,6 +61,13 @@ const cases: readonly Case[] = [
   { file: 'defaults-bad-timeout.yaml', problems: [
     [3, 12, 'schema.type', '"timeout" must be a duration like 250ms, 30s, 5m or 1h, or an integer number of milliseconds; found the integer -5'],
   ] },
+  { file: 'duration-out-of-range.yaml', problems: [
+    [2, 22, 'duration.too_long', 'Duration "1000000h" is too long: at most 24 days (2147483647 ms)'],
+    [6, 14, 'duration.too_short', 'Duration "0ms" is too short: a timeout must be at least 1ms'],
+    [7, 36, 'duration.too_long', 'Duration "30000h" is too long: at most 24 days (2147483647 ms)'],
+    [10, 17, 'input.maximum', '"ms" must be at most 2147483647; found the number Infinity'],
+    [11, 14, 'schema.type', '"timeout" must be a duration like 250ms, 30s, 5m or 1h, or an integer number of milliseconds; found the number Infinity'],
+  ] },
   { file: 'duplicate-key.yaml', problems: [
     [5, 5, 'yaml.duplicate_key', 'Duplicate key "run": each key may appear only once in a mapping'],
   ] },
