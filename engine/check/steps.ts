@@ -113,6 +113,10 @@ export class StepBuilder {
       return;
     }
     if (step.id !== undefined) this.firstSeen.set(node.id, [...path, 'id']);
+    // arq names the inline body of a foreach `ID__item`: a user id of that form could clash with it.
+    if (node.named && node.id.endsWith('__item')) {
+      this.checker.report('step.reserved_id', `Step id "${node.id}" is reserved: ids ending in "__item" name the body of a foreach step`, [...path, 'id']);
+    }
     this.byId.set(node.id, node);
   }
 

@@ -176,6 +176,9 @@ const cases: readonly Case[] = [
   { file: 'ref-unreachable-parallel-sibling.yaml', problems: [
     [10, 21, 'ref.unreachable', 'Step "disk" runs in parallel with step "report", so it may not have finished; read it from a step after the parallel block'],
   ] },
+  { file: 'reserved-id.yaml', problems: [
+    [6, 9, 'step.reserved_id', 'Step id "x__item" is reserved: ids ending in "__item" name the body of a foreach step'],
+  ] },
   { file: 'retry-attempts-zero.yaml', problems: [
     [6, 17, 'schema.minimum', '"attempts" must be at least 1; found the integer 0'],
   ] },
