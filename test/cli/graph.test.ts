@@ -44,12 +44,16 @@ describe('arq graph', () => {
     expect(out.startsWith('stateDiagram-v2\n  state "wf" as wf {\n    [*] --> wf__main\n')).toBe(true);
     const m = main.replace(':', '_');
     expect(out).toContain(`    state "main ⟶ ${main}" as wf__main\n`);
-    expect(out).toContain(`  state "${main}" as ${m} {\n    [*] --> ${m}__build\n    state "build" as ${m}__build {\n      [*] --> ${m}__build__attempt\n      state "attempt (step)" as ${m}__build__attempt\n      state "backoff" as ${m}__build__backoff\n    }\n`);
+    expect(out).toContain(
+      `  state "${main}" as ${m} {\n    [*] --> ${m}__build\n    state "build" as ${m}__build {\n      [*] --> ${m}__build__attempt\n      state "attempt (step)" as ${m}__build__attempt\n` +
+        `      state "stopping_fail (stopped)" as ${m}__build__stopping_fail\n      state "stopping_retry (stopped)" as ${m}__build__stopping_retry\n      state "backoff (backoff)" as ${m}__build__backoff\n    }\n`,
+    );
     for (const edge of [
       `  ${m}__build__attempt --> ${m}__checks : done`,
       `  ${m}__build__attempt --> ${m}__build__backoff : error [canRetry]`,
-      `  ${m}__build__attempt --> ${m}__build__backoff : after timeout:build [canRetry]`,
-      `  ${m}__build__backoff --> ${m}__build__attempt : after backoff:build`,
+      `  ${m}__build__attempt --> ${m}__build__stopping_retry : after timeout:build [canRetry]`,
+      `  ${m}__build__stopping_retry --> ${m}__build__backoff : done`,
+      `  ${m}__build__backoff --> ${m}__build__attempt : done`,
       `  ${m}__checks --> ${m}___done : done`,
       '  wf__main --> wf__on_failure : done [runFailed]',
       '  wf__main --> wf__finally : CANCEL',
