@@ -19,7 +19,8 @@ function blockLines(block: Block, indent: string): string[] {
   const lines: string[] = [];
   block.steps.forEach((step, i) => {
     const bullet = block.dag ? '•' : `${i + 1}.`;
-    const name = step.named ? step.id : `${step.id} "${step.label}"`;
+    // An id arq made up (step_3, fe__item) means nothing to the reader: show what the step runs.
+    const name = step.named ? step.id : `"${step.label}"`;
     lines.push(`${indent}${bullet} ${name} (${describe(step)})`);
     if (step.body) lines.push(...blockLines(step.body, `${indent}   `));
     for (const branch of step.branches ?? []) lines.push(...blockLines(branch, `${indent}   | `));

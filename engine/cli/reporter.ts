@@ -26,7 +26,9 @@ export function formatEvent(event: RunEvent, tty = false): string | null {
     case 'step.finished': {
       const head = `${marks[event.status]} ${stepName(event)} ${event.status}`;
       const time = event.status === 'skipped' ? '' : ` (${formatDuration(event.duration_ms)}${event.attempts > 1 ? `, ${event.attempts} attempts` : ''})`;
-      const tail = event.error && event.status !== 'succeeded' ? `: ${event.error}${event.continued ? ' (continue_on_error)' : ''}` : '';
+      // "skipped: Skipped: ..." says it twice: the status word already leads the line.
+      const error = event.status === 'skipped' ? event.error?.replace(/^Skipped: /, '') : event.error;
+      const tail = error && event.status !== 'succeeded' ? `: ${error}${event.continued ? ' (continue_on_error)' : ''}` : '';
       return color(colors[event.status], indentRest(head + time + tail), tty);
     }
     case 'run.finished': {

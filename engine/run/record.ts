@@ -41,6 +41,8 @@ export function finishStep(frame: Frame, node: StepNode, attempt: number, ending
 function failureReason(frame: Frame, node: StepNode, error = 'unknown error'): string {
   const id = node.id.endsWith('__item') ? node.id.slice(0, -6) : node.id;
   const item = frame.itemIndex();
+  // A foreach's inline body already named the foreach: `Step "fe" (item 0) failed: ...` is enough.
+  if (error.startsWith(`Step "${id}" (item `)) return error;
   return `Step "${id}"${item === undefined ? '' : ` (item ${item})`} failed: ${error}`;
 }
 

@@ -202,7 +202,7 @@ describe('the plain reporter', () => {
   it('formats retries, skips, continued failures and items', () => {
     expect(formatEvent({ ...base, type: 'step.retrying', step: 's', attempt: 2, delay_ms: 1500, error: 'boom\nmore' })).toBe('↻ s attempt 2 failed: boom; retrying in 1.5s');
     expect(formatEvent({ ...base, type: 'step.started', step: 's', label: 's', attempt: 3 })).toBe('▶ s (attempt 3)');
-    expect(formatEvent({ ...base, type: 'step.finished', step: 's', label: 's', status: 'skipped', duration_ms: 0, attempts: 1, error: 'Skipped: its if: condition was false' })).toBe('- s skipped: Skipped: its if: condition was false');
+    expect(formatEvent({ ...base, type: 'step.finished', step: 's', label: 's', status: 'skipped', duration_ms: 0, attempts: 1, error: 'Skipped: its if: condition was false' })).toBe('- s skipped: its if: condition was false');
     expect(formatEvent({ ...base, type: 'step.finished', step: 's', label: 's', status: 'failed', duration_ms: 20, attempts: 2, error: 'bad', continued: true, item: 0 })).toBe('✗ s[0] failed (20ms, 2 attempts): bad (continue_on_error)');
   });
 });

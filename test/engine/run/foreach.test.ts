@@ -133,6 +133,6 @@ steps:
 `, dir);
     expect(result.status).toBe('failed');
     expect(finishedList(events)).toEqual(['body[0]:succeeded', 'each:failed', 'next:skipped']);
-    expect(result.error).toMatch(/^Step "each" failed: Step "each" \(item 0\) outputs: Expression `fromJSON\(item\)` failed: /);
+    expect(result.error).toMatch(/^Step "each" \(item 0\) outputs: Expression `fromJSON\(item\)` failed: /);
   });
 });
