@@ -63,12 +63,58 @@ export function groupAlive(pgid: number): boolean {
 export async function killTree(pgid: number, { graceMs }: KillTreeOptions): Promise<void> {
   if (process.platform === 'win32') return killTreeWindows(pgid);
   if (!groupAlive(pgid)) return;
-  signalGroup(pgid, 'SIGTERM');
+  // Children that left the group (setsid) are found while the leader still links to them.
+  const escaped = process.platform === 'linux' ? escapedDescendants(pgid) : [];
+  const signalAll = (signal: NodeJS.Signals) => {
+    signalGroup(pgid, signal);
+    for (const pid of escaped) signalProcess(pid, signal);
+  };
+  const gone = () => !groupAlive(pgid) && !escaped.some(processAlive);
+  signalAll('SIGTERM');
   // A stopped process (Ctrl-Z, SIGSTOP) only acts on SIGTERM once it runs again.
-  signalGroup(pgid, 'SIGCONT');
-  if (await waitUntilGone(pgid, graceMs)) return;
-  signalGroup(pgid, 'SIGKILL');
-  await waitUntilGone(pgid, AFTER_KILL_WAIT_MS);
+  signalAll('SIGCONT');
+  if (await waitUntil(gone, graceMs)) return;
+  signalAll('SIGKILL');
+  await waitUntil(gone, AFTER_KILL_WAIT_MS);
+}
+
+/** A process that exists and is not a zombie. */
+function processAlive(pid: number): boolean {
+  if (!signalProcess(pid, 0)) return false;
+  const stat = readStat(String(pid));
+  return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
+}
+
+/**
+ * Descendants of the group's leader that are in another process group (a `setsid` or a shell's
+ * job control moved them): signalling the group would miss them. Found through /proc parent links.
+ */
+export function escapedDescendants(leader: number): number[] {
+  const children = new Map<number, { pid: number; pgrp: number }[]>();
+  for (const entry of procEntries()) {
+    const stat = readStat(entry);
+    if (!stat || stat.state === 'Z') continue;
+    const siblings = children.get(stat.ppid) ?? [];
+    siblings.push({ pid: Number(entry), pgrp: stat.pgrp });
+    children.set(stat.ppid, siblings);
+  }
+  const escaped: number[] = [];
+  const queue = [leader];
+  for (let i = 0; i < queue.length && i < 100_000; i++) {
+    for (const child of children.get(queue[i]!) ?? []) {
+      queue.push(child.pid);
+      if (child.pgrp !== leader) escaped.push(child.pid);
+    }
+  }
+  return escaped;
+}
+
+function procEntries(): string[] {
+  try {
+    return readdirSync('/proc').filter((entry) => entry.charCodeAt(0) >= 48 && entry.charCodeAt(0) <= 57);
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -87,10 +133,14 @@ export function killAllTrackedSync(signal: NodeJS.Signals = 'SIGKILL'): void {
 }
 
 /** Polls until the group is gone or `timeoutMs` ran out; tells which happened. */
-async function waitUntilGone(pgid: number, timeoutMs: number): Promise<boolean> {
+function waitUntilGone(pgid: number, timeoutMs: number): Promise<boolean> {
+  return waitUntil(() => !groupAlive(pgid), timeoutMs);
+}
+
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (!groupAlive(pgid)) return true;
+    if (done()) return true;
     const left = deadline - Date.now();
     if (left <= 0) return false;
     await delay(Math.min(POLL_MS, left));
@@ -131,8 +181,8 @@ function hasLiveMember(pgid: number): boolean {
   return false;
 }
 
-/** Reads state and process group from /proc/PID/stat; undefined if the process just exited. */
-function readStat(pid: string): { state: string; pgrp: number } | undefined {
+/** Reads state, parent and process group from /proc/PID/stat; undefined if the process just exited. */
+function readStat(pid: string): { state: string; ppid: number; pgrp: number } | undefined {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, 'latin1');
@@ -141,7 +191,7 @@ function readStat(pid: string): { state: string; pgrp: number } | undefined {
   }
   // The command name (field 2) may contain spaces and parentheses: fields restart after the last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0] ?? '', pgrp: Number(fields[2]) };
+  return { state: fields[0] ?? '', ppid: Number(fields[1]), pgrp: Number(fields[2]) };
 }
 
 /** Windows has no process groups: taskkill walks the tree from the pid, forcibly. */

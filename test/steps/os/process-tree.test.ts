@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { groupAlive, killAllTrackedSync, killTree, trackGroup, trackedGroups } from '../../../steps/os/process-tree.js';
+import { escapedDescendants, groupAlive, killAllTrackedSync, killTree, trackGroup, trackedGroups } from '../../../steps/os/process-tree.js';
 
 /** Starts `sh -c script` as the leader of its own process group; resolves once it printed "ready". */
 async function startGroup(script: string): Promise<{ child: ChildProcess; pgid: number }> {
@@ -95,5 +95,21 @@ describe('killAllTrackedSync', () => {
     killAllTrackedSync();
     expect(await exited).toEqual([null, 'SIGKILL']);
     expect(trackedGroups()).toEqual([]);
+  });
+});
+
+describe('killTree and children that left the group', () => {
+  it('finds a setsid child through /proc parent links and stops it with the group', async () => {
+    const marker = `101.${process.pid}`;
+    const { pgid } = await startGroup(`setsid sleep ${marker} & echo ready; wait`);
+    const escaped = await vi.waitFor(() => {
+      const found = escapedDescendants(pgid);
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    started.push(escaped[0]!);
+    expect(readFileSync(`/proc/${escaped[0]}/cmdline`, 'latin1').split('\0')).toEqual(['sleep', marker, '']);
+    await killTree(pgid, { graceMs: 5000 });
+    expect(processState(escaped[0]!) ?? 'Z').toBe('Z');
   });
 });
