@@ -98,6 +98,9 @@ function checkWorkflowWith(checker: Checker, action: RawAction, path: YamlPath):
     const missing = action.with.path === undefined;
     const at = !missing ? action.keyPath('path') : action.hasWith ? [...path, 'with'] : [...path, 'uses'];
     checker.report('input.required', 'A `uses: workflow` step needs `with: { path: FILE }`: the sub-workflow to run', at, missing && action.hasWith ? 'key' : 'value');
+  } else if (action.with.path.includes('${{')) {
+    // The sub-workflow is checked with its caller, before anything runs: its file must be known then.
+    checker.report('input.not_constant', 'The path of a sub-workflow must be a constant file name; expressions are not allowed there', action.keyPath('path'));
   }
   const inputs = action.with.inputs;
   if (inputs !== undefined && !asRecord(inputs)) {

@@ -36,7 +36,7 @@ export async function checkSubworkflows(checker: Checker, steps: readonly DraftS
   const problems: Problem[] = [];
   for (const step of steps) {
     const pending = step.pendingWorkflow!;
-    if (typeof pending.file !== 'string') continue;
+    if (typeof pending.file !== 'string' || pending.file.includes('${{')) continue;
     const shown = displayPathOf(checker.doc.file, pending.file);
     const file = resolve(shown);
     if (stack.includes(file)) {

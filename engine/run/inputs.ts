@@ -39,8 +39,9 @@ export function parseInputText(workflow: Workflow, name: string, text: string, m
   const type = workflow.inputs[name]?.type ?? 'string';
   if (type === 'string') return text;
   if (type === 'number') {
-    const n = Number(text);
-    if (text.trim() === '' || !Number.isFinite(n)) throw makeError(`Input "${name}" must be a number; found "${text}"`);
+    // Decimal only: Number() would also take "0x10", "0b1" and "Infinity".
+    const n = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text.trim()) ? Number(text) : NaN;
+    if (!Number.isFinite(n)) throw makeError(`Input "${name}" must be a number; found "${text}"`);
     return n;
   }
   if (type === 'boolean') {

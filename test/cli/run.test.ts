@@ -94,6 +94,8 @@ describe('arq run', () => {
     const cases: [string[], string][] = [
       [['run', 'hello.yaml'], 'Missing required input "name": pass --input name=VALUE\n'],
       [['run', 'hello.yaml', '--input', 'name=a', '--input', 'times=many'], 'Input "times" must be a number; found "many"\n'],
+      [['run', 'hello.yaml', '--input', 'name=a', '--input', 'times=0x10'], 'Input "times" must be a number; found "0x10"\n'],
+      [['run', 'hello.yaml', '--input', 'name=a', '--input', 'toString=1'], 'Unknown input "toString"; hello takes name, times, loud, tags, meta\n'],
       [['run', 'hello.yaml', '--input', 'name=a', '--input', 'loud=yes'], 'Input "loud" must be true or false; found "yes"\n'],
       [['run', 'hello.yaml', '--input', 'name=a', '--input', 'tags=[x'], 'Input "tags" must be a list written as JSON (e.g. ["a","b"]); found "[x"\n'],
       [['run', 'hello.yaml', '--input', 'name=a', '--input', 'tags={}'], 'Input "tags" must be a list; found a mapping\n'],

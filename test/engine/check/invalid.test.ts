@@ -238,6 +238,9 @@ const cases: readonly Case[] = [
   { file: 'subworkflow-no-path.yaml', problems: [
     [5, 5, 'input.required', 'A `uses: workflow` step needs `with: { path: FILE }`: the sub-workflow to run'],
   ] },
+  { file: 'subworkflow-path-expression.yaml', problems: [
+    [7, 19, 'input.not_constant', 'The path of a sub-workflow must be a constant file name; expressions are not allowed there'],
+  ] },
   { file: 'subworkflow-unknown-input.yaml', problems: [
     [9, 9, 'workflow.unknown_input', 'Unknown input "verison" for sub-workflow takes-version.yaml. Did you mean "version"? Expected one of: version'],
   ] },
