@@ -55,7 +55,8 @@ export async function executeStep(frame: Frame, id: string, signal: AbortSignal)
   signal.addEventListener('abort', onStop, { once: true });
   const work = node.kind === 'action' ? runAction(frame, node, attempt, signal) : runComposite(frame, node, signal);
   const tracked = frame.instance.control.track(work).finally(() => signal.removeEventListener('abort', onStop));
-  frame.inflight.set(id, tracked);
+  // Only a timed-out attempt is waited for by its machine (the stopping_* states).
+  if (node.timeoutMs !== undefined) frame.inflight.set(id, tracked);
   return tracked;
 }
 
