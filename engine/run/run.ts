@@ -86,7 +86,8 @@ function maskResult(runtime: Runtime, result: InstanceResult): InstanceResult {
   return { status: result.status, outputs: runtime.maskValue(result.outputs), error: result.error === undefined ? undefined : runtime.mask(result.error) };
 }
 
-function maskSteps(runtime: Runtime, steps: Readonly<Record<string, StepView>>): Record<string, StepView> {
+function maskSteps(runtime: Runtime, steps: Readonly<Record<string, StepView>>): Readonly<Record<string, StepView>> {
+  if (!runtime.masking) return steps;
   const masked = (view: StepView): StepView => ({ ...view, outputs: runtime.maskValue(view.outputs), error: view.error === undefined ? undefined : runtime.mask(view.error) });
   return Object.fromEntries(Object.entries(steps).map(([id, view]) => [id, masked(view)]));
 }

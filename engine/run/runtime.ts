@@ -39,6 +39,11 @@ export class Runtime {
     this.options.onEvent?.(this.masks.length ? maskEvent(event, this.masks) : event);
   }
 
+  /** Whether there is anything to mask: a run without secrets skips every copy. */
+  get masking(): boolean {
+    return this.masks.length > 0;
+  }
+
   mask(text: string): string {
     return this.masks.length ? maskText(text, this.masks) : text;
   }
