@@ -55,6 +55,8 @@ export async function executeStep(frame: Frame, id: string, signal: AbortSignal)
   signal.addEventListener('abort', onStop, { once: true });
   const work = node.kind === 'action' ? runAction(frame, node, attempt, signal) : runComposite(frame, node, signal);
   const tracked = frame.instance.control.track(work).finally(() => signal.removeEventListener('abort', onStop));
+  // A composite stopped by its timeout waits for what its steps still hold (frame.settled()).
+  frame.hold(tracked);
   // Only a timed-out attempt is waited for by its machine (the stopping_* states).
   if (node.timeoutMs !== undefined) frame.inflight.set(id, tracked);
   return tracked;

@@ -52,13 +52,32 @@ export class Frame {
   /** Steps between two attempts: how to record each as stopped (see transitions.ts). */
   readonly waiting = new Map<string, () => void>();
 
+  /** Attempts started in this frame or in frames inside it, until they have released everything. */
+  private readonly pending = new Set<Promise<unknown>>();
+
   constructor(
     readonly instance: Instance,
     readonly scope: Scope,
     readonly halt: Halt,
     readonly env: Readonly<Record<string, string>>,
     readonly section: Section,
+    /** The frame of the composite step this frame's block runs in. */
+    readonly parent?: Frame,
   ) {}
+
+  /** Keeps an attempt here and in every frame around it until it settles. */
+  hold(work: Promise<unknown>): void {
+    for (let frame: Frame | undefined = this; frame; frame = frame.parent) frame.pending.add(work);
+    const release = () => {
+      for (let frame: Frame | undefined = this; frame; frame = frame.parent) frame.pending.delete(work);
+    };
+    work.then(release, release);
+  }
+
+  /** Waits until every attempt started inside this frame has released what it held. */
+  async settled(): Promise<void> {
+    for (let i = 0; i < 1000 && this.pending.size; i++) await Promise.allSettled([...this.pending]);
+  }
 
   get runtime(): Runtime {
     return this.instance.runtime;
@@ -70,7 +89,7 @@ export class Frame {
 
   /** A frame for the blocks of a composite step: a halt scope of their own, the same results. */
   child(env: Readonly<Record<string, string>>, scope: Scope = this.scope): Frame {
-    return new Frame(this.instance, scope, this.halt.child(), env, this.section);
+    return new Frame(this.instance, scope, this.halt.child(), env, this.section, this);
   }
 
   /** The frame a root section (main, on_failure, finally) runs in: the same results, its own halt scope. */

@@ -51,9 +51,13 @@ function haltReason(halt: Halt): string {
 
 /**
  * How a group ends once its steps stopped: failed when one of its own steps failed; interrupted
- * (recorded as cancelled) when a failure outside it stopped it from starting the rest.
+ * (recorded as cancelled) when a failure outside it stopped it from starting the rest. Either
+ * way only once its steps have released what they hold: a group stopped by its own timeout must
+ * not let the retry or the next step overlap them.
  */
-function endOfGroup(halt: Halt): void {
+async function endOfGroup(group: Frame): Promise<void> {
+  await group.settled();
+  const { halt } = group;
   if (halt.recorded()) throw new StepError('group.failed', halt.reason!);
   if (halt.failed()) throw new Interrupted(`Stopped: ${haltReason(halt)}`);
 }
@@ -65,7 +69,7 @@ function namedOutputs(node: StepNode, frame: Frame): Record<string, unknown> {
 async function runSequence(frame: Frame, node: StepNode, signal: AbortSignal): Promise<unknown> {
   const child = frame.child(stepEnv(frame, node));
   const ok = await runBlock(child, node.body!.name, signal);
-  endOfGroup(child.halt);
+  await endOfGroup(child);
   if (!ok) throw new StepError('group.failed', 'The group did not finish');
   return namedOutputs(node, child);
 }
@@ -73,7 +77,7 @@ async function runSequence(frame: Frame, node: StepNode, signal: AbortSignal): P
 async function runParallel(frame: Frame, node: StepNode, signal: AbortSignal): Promise<unknown> {
   const child = frame.child(stepEnv(frame, node));
   await Promise.all(node.branches!.map((branch) => runBlock(child, branch.name, signal)));
-  endOfGroup(child.halt);
+  await endOfGroup(child);
   return namedOutputs(node, child);
 }
 
@@ -91,8 +95,9 @@ function itemOutput(node: StepNode, frame: Frame): unknown {
 }
 
 /** The frame of one item: its own results scope, where `item` and `index` are defined. */
-function itemFrame(frame: Frame, env: Readonly<Record<string, string>>, halt: Halt, item: unknown, index: number): Frame {
-  return new Frame(frame.instance, new Scope(frame.scope, { item, index }), halt, env, frame.section);
+/** One item's frame: its own results scope (item, index), the group's halt scope and env. */
+function itemFrame(group: Frame, item: unknown, index: number): Frame {
+  return new Frame(group.instance, new Scope(group.scope, { item, index }), group.halt, group.env, group.section, group);
 }
 
 /** An item whose `outputs:` cannot be evaluated fails like a failed step: no new item starts. */
@@ -108,20 +113,20 @@ function itemOutputOrFail(node: StepNode, child: Frame, halt: Halt, index: numbe
 async function runForeach(frame: Frame, node: StepNode, signal: AbortSignal): Promise<unknown> {
   const items = foreachItems(frame, node);
   // The foreach step's own env: applies to every item, evaluated once (README: it cannot use item).
-  const env = stepEnv(frame, node);
-  const halt = frame.halt.child();
+  const group = frame.child(stepEnv(frame, node));
+  const { halt } = group;
   const outputs: unknown[] = new Array(items.length).fill(null);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length && !halt.halted() && !signal.aborted) {
       const index = next++;
-      const child = itemFrame(frame, env, halt, items[index], index);
+      const child = itemFrame(group, items[index], index);
       if (await runBlock(child, node.body!.name, signal)) outputs[index] = itemOutputOrFail(node, child, halt, index);
     }
   };
   const width = Math.min(node.concurrency ?? items.length, items.length);
   await Promise.all(Array.from({ length: width }, worker));
-  endOfGroup(halt);
+  await endOfGroup(group);
   return outputs;
 }
 
@@ -197,7 +202,7 @@ class DagRun {
     });
     this.ready.push(...this.nodes.filter((node) => node.needs.length === 0));
     this.drain();
-    return done.then(() => endOfGroup(this.frame.halt));
+    return done.then(() => endOfGroup(this.frame));
   }
 
   /** Starts or skips every ready node in a loop: a long cascade of skips must not recurse. */

@@ -56,7 +56,10 @@ export function canRetry({ context, event }: Args, { id }: StepParams): boolean 
 export const stepActor = fromPromise<unknown, { frame: Frame; id: string }>(({ input, signal }) => executeStep(input.frame, input.id, signal));
 
 /** Waits until a timed-out attempt has released everything (its processes are gone); never fails. */
-export const stoppedActor = fromPromise<void, { frame: Frame; id: string }>(async ({ input }) => {
+export const stoppedActor = fromPromise<void, { frame: Frame; id: string }>(async ({ input, signal }) => {
+  // Stopped while waiting (the timeout of a step around it): a step on its way to a retry has no
+  // attempt running that could record it.
+  signal.addEventListener('abort', () => input.frame.waiting.get(input.id)?.(), { once: true });
   await input.frame.inflight.get(input.id)?.catch(() => undefined);
 });
 

@@ -130,3 +130,52 @@ steps:
     expect(liveProcesses(m)).toEqual([]);
   });
 });
+
+describe('timeout: of a group', () => {
+  it('waits for the steps inside to release everything before the group retries', async () => {
+    const yaml = `
+name: group-retry
+steps:
+  - id: fe
+    foreach: [1]
+    timeout: 400ms
+    retry: { attempts: 2, backoff: 10ms }
+    run: |
+      if [ -e lock ]; then echo OVERLAP; fi
+      touch lock
+      trap 'sleep 0.5; rm -f lock; exit 1' TERM
+      echo up
+      sleep 30 & wait
+`;
+    const { events } = await runText(yaml, dir);
+    expect(events.filter((e) => e.type === 'step.log' && e.step === 'fe').map((e) => (e as { line: string }).line)).toEqual(['up', 'up']);
+    // The inner step of each attempt is stopped; the group's own failure is recorded when its timeout fires.
+    expect(finishedList(events)).toEqual(['fe[0]:cancelled', 'fe:failed', 'fe[0]:cancelled']);
+  });
+
+  it('records a step waiting for its retry inside the group as stopped', async () => {
+    const m = uniqueSleep();
+    markers.push(m);
+    const yaml = `
+name: inner-retry
+steps:
+  - id: grp
+    # inner's first attempt times out at 300 ms and is killed 400 ms later: at 500 ms it waits for that.
+    timeout: 500ms
+    continue_on_error: true
+    steps:
+      - id: inner
+        uses: shell
+        with: { run: 'trap "" TERM; sleep ${m}', kill_grace: 400 }
+        timeout: 300ms
+        retry: { attempts: 3, backoff: 10ms }
+  - id: after
+    uses: log
+    with: { message: "inner=\${{ steps.inner.status }}" }
+`;
+    const { events } = await runText(yaml, dir);
+    expect(finishedOf(events, 'inner')).toMatchObject({ status: 'cancelled', error: 'Stopped: the step around it ended' });
+    expect(events.filter((e) => e.type === 'step.log' && e.step === 'after').map((e) => (e as { line: string }).line)).toEqual(['inner=cancelled']);
+    expect(liveProcesses(m)).toEqual([]);
+  });
+});
