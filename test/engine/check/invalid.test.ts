@@ -47,7 +47,7 @@ const cases: readonly Case[] = [
     [5, 14, 'schema.type', '"timeout" must be a duration like 250ms, 30s, 5m or 1h, or an integer number of milliseconds; found the string "5 minutes"'],
   ] },
   { file: 'bad-step-id.yaml', problems: [
-    [3, 9, 'schema.pattern', '"id" must be a name of letters, digits, _ and -, starting with a letter or _; found the string "1st-build"'],
+    [3, 9, 'schema.pattern', '"id" must be a name of letters, digits, _ and -, starting with a letter or _ (and not __proto__); found the string "1st-build"'],
   ] },
   { file: 'concurrency-without-foreach.yaml', problems: [
     [5, 5, 'step.misplaced_key', '"concurrency" only applies to a step with foreach:'],
@@ -117,7 +117,7 @@ const cases: readonly Case[] = [
     [7, 13, 'expr.syntax', 'Invalid expression `index`: "index" is only available in the body of a foreach: step; expected one of: inputs, env, secrets, steps, run'],
   ] },
   { file: 'input-bad-name.yaml', problems: [
-    [3, 3, 'schema.key_name', 'Invalid key "release version" in "inputs"; expected a name of letters, digits, _ and -, starting with a letter or _'],
+    [3, 3, 'schema.key_name', 'Invalid key "release version" in "inputs"; expected a name of letters, digits, _ and -, starting with a letter or _ (and not __proto__)'],
   ] },
   { file: 'input-default-not-in-enum.yaml', problems: [
     [6, 14, 'inputs.default_enum', 'The default of input "env" must be one of "staging", "production"; found the string "prod"'],
@@ -156,7 +156,11 @@ const cases: readonly Case[] = [
     [1, 1, 'load.not_mapping', 'A workflow must be a mapping of keys (name:, steps:, ...) at the top level; found a sequence'],
   ] },
   { file: 'outputs-bad-name.yaml', problems: [
-    [6, 3, 'schema.key_name', 'Invalid key "build result" in "outputs"; expected a name of letters, digits, _ and -, starting with a letter or _'],
+    [6, 3, 'schema.key_name', 'Invalid key "build result" in "outputs"; expected a name of letters, digits, _ and -, starting with a letter or _ (and not __proto__)'],
+  ] },
+  { file: 'proto-id.yaml', problems: [
+    [3, 3, 'schema.key_name', 'Invalid key "__proto__" in "inputs"; expected a name of letters, digits, _ and -, starting with a letter or _ (and not __proto__)'],
+    [5, 9, 'schema.pattern', '"id" must be a name of letters, digits, _ and -, starting with a letter or _ (and not __proto__); found the string "__proto__"'],
   ] },
   { file: 'ref-dag-unrelated-branch.yaml', problems: [
     [12, 13, 'ref.unreachable', 'Step "lint" may still be running when step "test" starts: step "test" does not need "lint", directly or through its needs:; add "lint" to its needs:'],
