@@ -51,12 +51,17 @@ function checkInputs(checker: Checker, type: StepType, action: RawAction): void 
   }
 }
 
+/** sh and bash quote like sh; any other interpreter only gets the variable's name (README). */
+function shellFamily(shell: unknown): 'sh' | 'other' {
+  return shell === undefined || shell === 'sh' || shell === 'bash' ? 'sh' : 'other';
+}
+
 function compileInputs(checker: Checker, type: StepType, action: RawAction, contexts: readonly string[]): ActionParts['fields'] {
   const input = { ...action.with };
   const scriptVars: ScriptVar[] = [];
   for (const key of type.scriptInputs ?? []) {
     if (typeof input[key] !== 'string') continue;
-    const { script, vars, problems } = compileScript(input[key] as string, contexts);
+    const { script, vars, problems } = compileScript(input[key] as string, contexts, shellFamily(input.shell));
     checker.reportExpressions(problems, action.keyPath(key));
     // A script that did not compile is reported once, here, not again as a plain value below.
     input[key] = problems.length ? '' : script;

@@ -35,6 +35,8 @@ function reference(name: string, quote: QuoteKind): string {
 export function compileScript(
   text: string,
   contexts: readonly string[],
+  /** `sh` (sh and bash) follows the shell's quoting; `other` (python, node, ...) only names the variable. */
+  shell: 'sh' | 'other' = 'sh',
 ): { script: string; vars: ScriptVar[]; problems: ExprProblem[] } {
   const env: CompileEnv = { contexts, problems: [] };
   const split = splitTemplate(text);
@@ -49,12 +51,19 @@ export function compileScript(
       quotes.feed(segment.text);
       return segment.text;
     }
-    const ref = reference(scriptVar(segment, vars, env), quotes.kind());
+    const kind = shell === 'sh' ? quotes.kind() : 'plain';
+    if (kind === 'literal-heredoc') env.problems.push(literalHeredoc(segment));
+    const ref = reference(scriptVar(segment, vars, env), kind);
     // The value stands where a word character would: a `#` right after it starts no comment.
     quotes.feed('x');
     return ref;
   });
   return { script: parts.join(''), vars, problems: env.problems };
+}
+
+function literalHeredoc(segment: Extract<Segment, { kind: 'expr' }>): ExprProblem {
+  const message = "it stands in a heredoc with a quoted delimiter (<<'EOF'), where the shell expands nothing; write the delimiter unquoted (<<EOF)";
+  return { path: [], offset: segment.offset, expression: segment.text, message };
 }
 
 function scriptVar(segment: Extract<Segment, { kind: 'expr' }>, vars: ScriptVar[], env: CompileEnv): string {

@@ -7,13 +7,15 @@
  * `$( ... )` and backticks open a fresh quoting context inside double quotes.
  */
 
-export type QuoteKind = 'plain' | 'double' | 'single' | 'ansi' | 'heredoc' | 'comment';
+/** `heredoc` expands variables; `literal-heredoc` (`<<'EOF'`, `<<\\EOF`) expands nothing. */
+export type QuoteKind = 'plain' | 'double' | 'single' | 'ansi' | 'heredoc' | 'literal-heredoc' | 'comment';
 
-type Frame = 'plain' | 'double' | 'single' | 'ansi' | 'subshell' | 'backtick';
+type Frame = 'plain' | 'double' | 'single' | 'ansi' | 'subshell' | 'backtick' | 'arith';
 
 interface Heredoc {
   readonly delimiter: string;
   readonly stripTabs: boolean;
+  readonly quoted: boolean;
 }
 
 const WORD_START = /[\s;&|()<>]/;
@@ -25,13 +27,15 @@ export class ShellQuotes {
   private body: Heredoc | undefined;
   private line = '';
   private previous = '\n';
+  /** Open parentheses inside the innermost `$(( ))`. */
+  private arithDepth = 0;
 
   /** The context right after everything fed so far. */
   kind(): QuoteKind {
-    if (this.body) return 'heredoc';
+    if (this.body) return this.body.quoted ? 'literal-heredoc' : 'heredoc';
     if (this.comment) return 'comment';
     const top = this.stack[this.stack.length - 1]!;
-    return top === 'subshell' || top === 'backtick' ? 'plain' : top;
+    return top === 'subshell' || top === 'backtick' || top === 'arith' ? 'plain' : top;
   }
 
   /** Reads more text. An expression counts as a word character (it expands to one). */
@@ -72,6 +76,7 @@ export class ShellQuotes {
     if (top === 'single') return this.closeOn(text, i, "'");
     if (top === 'ansi') return text[i] === '\\' ? i + 1 : this.closeOn(text, i, "'");
     if (top === 'double') return this.inDouble(text, i);
+    if (top === 'arith') return this.inArith(text, i);
     return this.inPlain(text, i);
   }
 
@@ -84,8 +89,18 @@ export class ShellQuotes {
     const c = text[i];
     if (c === '\\') return i + 1;
     if (c === '"') this.stack.pop();
+    else if (c === '$' && text.startsWith('((', i + 1)) return this.openArith(i);
     else if (c === '$' && text[i + 1] === '(') return this.push('subshell', i + 1);
     else if (c === '`') this.stack.push('backtick');
+    return i;
+  }
+
+  /** Inside `$(( ))` `<<` is a shift and quotes are rare: only the closing `))` matters. */
+  private inArith(text: string, i: number): number {
+    const c = text[i];
+    if (c === '(') this.arithDepth++;
+    else if (c === ')' && this.arithDepth > 0) this.arithDepth--;
+    else if (c === ')' && text[i + 1] === ')') return this.pop(i + 1);
     return i;
   }
 
@@ -93,6 +108,7 @@ export class ShellQuotes {
     const c = text[i]!;
     const top = this.top();
     if (c === '\\') return i + 1;
+    if (c === '$' && text.startsWith('((', i + 1)) return this.openArith(i);
     if (c === "'") return this.push('single', i);
     if (c === '"') return this.push('double', i);
     if (c === '$' && text[i + 1] === "'") return this.push('ansi', i + 1);
@@ -102,6 +118,11 @@ export class ShellQuotes {
     if (c === '#' && WORD_START.test(this.previous)) this.comment = true;
     if (c === '<' && text[i + 1] === '<' && text[i + 2] !== '<') return this.heredoc(text, i);
     return i;
+  }
+
+  private openArith(i: number): number {
+    this.arithDepth = 0;
+    return this.push('arith', i + 2);
   }
 
   private push(frame: Frame, last: number): number {
@@ -116,9 +137,9 @@ export class ShellQuotes {
 
   /** `<<WORD`, `<<-WORD`, `<<'WORD'`, `<<"WORD"`: the body starts on the next line. */
   private heredoc(text: string, i: number): number {
-    const match = /^<<(-?)[ \t]*(['"]?)([A-Za-z0-9_.-]+)\2/.exec(text.slice(i));
+    const match = /^<<(-?)[ \t]*(\\?)(['"]?)([A-Za-z0-9_.-]+)\3/.exec(text.slice(i));
     if (!match) return i + 1;
-    this.pending.push({ delimiter: match[3]!, stripTabs: match[1] === '-' });
+    this.pending.push({ delimiter: match[4]!, stripTabs: match[1] === '-', quoted: match[2] === '\\' || match[3] !== '' });
     return i + match[0].length - 1;
   }
 }

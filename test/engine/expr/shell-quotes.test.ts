@@ -29,12 +29,27 @@ describe('ShellQuotes', () => {
     ["cat <<'EOF'\nit's\nEOF\necho '", 'single'],
     ["cat <<-EOF\n\tit's\n\tEOF\necho \"", 'double'],
     ["cat <<<'here' ", 'plain'],
+    ["cat <<'EOF'\nit's ", 'literal-heredoc'],
+    ["cat <<\\EOF\ndon't\nEOF\necho \"", 'double'],
+    ["echo $((1<<2)) '", 'single'],
+    ["echo \"$(( (1+2) * 3 )) ", 'double'],
   ])('after %j the context is %s', (text, kind) => {
     expect(kindAfter(text)).toBe(kind);
   });
 });
 
 describe('compileScript quoting', () => {
+  it('refuses an expression in a heredoc whose quoted delimiter expands nothing', () => {
+    const { problems } = compileScript("cat <<'EOF'\n${{ inputs.x }}\nEOF", CONTEXTS);
+    expect(problems).toEqual([
+      { path: [], offset: 12, expression: 'inputs.x', message: "it stands in a heredoc with a quoted delimiter (<<'EOF'), where the shell expands nothing; write the delimiter unquoted (<<EOF)" },
+    ]);
+  });
+
+  it('only names the variable for other interpreters: their quoting is not sh quoting', () => {
+    expect(compileScript("const x = '${{ inputs.x }}';", CONTEXTS, 'other').script).toBe("const x = '${ARQ_EXPR_1}';");
+  });
+
   it('keeps a value in double quotes after a comment with an apostrophe', () => {
     expect(compileScript("# don't split me\nprintf '[%s]\\n' \"${{ inputs.name }}\"", CONTEXTS).script).toBe("# don't split me\nprintf '[%s]\\n' \"${ARQ_EXPR_1}\"");
   });
