@@ -166,7 +166,9 @@ export class StepBuilder {
       node.body = this.buildBlock(step.steps, [...path, 'steps'], node, itemContexts);
       return;
     }
-    const body: DraftStep = { id: `${node.id}__item`, named: false, kind: 'action', label: node.label, path, continueOnError: false, needs: [] };
+    // The inline body is the action step of each item: the workflow's defaults apply to it.
+    const { timeoutMs, retry, continueOnError = false } = this.defaults;
+    const body: DraftStep = { id: `${node.id}__item`, named: false, kind: 'action', label: node.label, path, continueOnError, needs: [], timeoutMs, retry };
     this.fillAction(body, step, path, itemContexts);
     const list: StepList = { kind: 'chain', owner: node, nodes: [body] };
     this.tree.place(body, list, 0);

@@ -136,3 +136,18 @@ steps:
     expect(result.error).toMatch(/^Step "each" \(item 0\) outputs: Expression `fromJSON\(item\)` failed: /);
   });
 });
+
+describe('defaults and a foreach with an inline body', () => {
+  it('apply the workflow defaults to each item as to any action step', async () => {
+    const { result, events } = await runText(`
+name: defaults-foreach
+defaults: { timeout: 300ms, continue_on_error: true }
+steps:
+  - id: each
+    foreach: [1]
+    run: echo started; sleep 5
+`, dir);
+    expect(result.status).toBe('succeeded');
+    expect(finishedOf(events, 'each', 0)).toMatchObject({ status: 'failed', error: 'Timed out after 300ms', continued: true });
+  });
+});
