@@ -1,7 +1,7 @@
 /** Workflow inputs and secrets: their specs, and the defaults checked against the declared types. */
 import type { InputSpec, InputType, SecretSpec } from '../model/types.js';
 import { asRecord, type Checker } from './checker.js';
-import { describeValue } from './schema-errors.js';
+import { article, describeValue } from './schema-errors.js';
 
 const typeCheck: Record<InputType, (v: unknown) => boolean> = {
   string: (v) => typeof v === 'string',
@@ -26,7 +26,7 @@ function inputSpec(checker: Checker, name: string, raw: Record<string, unknown>)
     description: typeof raw.description === 'string' ? raw.description : undefined,
   };
   if (raw.default !== undefined && !fitsType(type, raw.default)) {
-    checker.report('inputs.default_type', `The default of input "${name}" must be a ${type}; found ${describeValue(raw.default)}`, ['inputs', name, 'default']);
+    checker.report('inputs.default_type', `The default of input "${name}" must be ${article(type)}; found ${describeValue(raw.default)}`, ['inputs', name, 'default']);
   } else if (spec.enum && raw.default !== undefined && !spec.enum.some((v) => JSON.stringify(v) === JSON.stringify(raw.default))) {
     checker.report('inputs.default_enum', `The default of input "${name}" must be one of ${spec.enum.map((v) => JSON.stringify(v)).join(', ')}; found ${describeValue(raw.default)}`, ['inputs', name, 'default']);
   }

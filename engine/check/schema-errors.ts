@@ -146,3 +146,8 @@ export function schemaIssues(errors: readonly ErrorObject[], data: unknown, root
   }
   return issues;
 }
+
+/** "a list", "an object": the article for an input type's name. */
+export function article(type: string): string {
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+}

@@ -1,9 +1,10 @@
 /** `arq run FILE`: check, then run with progress; SIGINT/SIGTERM cancel cleanly, a second SIGINT kills at once. */
+import { rmSync } from 'node:fs';
 import { UsageError, WorkflowError } from '../errors.js';
 import { loadWorkflowFile } from '../load/load.js';
 import type { Workflow } from '../model/types.js';
 import { parseInputText } from '../run/inputs.js';
-import { runWorkflow } from '../run/run.js';
+import { runWorkflow, scratchDirs } from '../run/run.js';
 import { killAllTrackedSync } from '../../steps/os/process-tree.js';
 import { EXIT } from './exit.js';
 import { loadChecked } from './load.js';
@@ -69,7 +70,10 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     printPlan(workflow, inputs);
     return EXIT.ok;
   }
-  process.on('exit', () => killAllTrackedSync('SIGKILL'));
+  process.on('exit', () => {
+    killAllTrackedSync('SIGKILL');
+    for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+  });
   const controller = new AbortController();
   const release = handleSignals(controller);
   const mode = options.json ? 'json' : process.stdout.isTTY ? 'tty' : 'plain';

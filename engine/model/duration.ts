@@ -10,14 +10,14 @@ export function parseDuration(value: string | number): number {
   return Math.round(Number(match[1]) * units[match[2]!]!);
 }
 
-/** A short human form: 850ms, 1.2s, 3m 5s. */
+/** A short human form: 850ms, 1.2s, 12s, 3m 5s, 2h 10m. Rounded first, so 9.96 s is "10s", not "10.0s". */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) {
-    const seconds = ms / 1000;
-    return `${Number.isInteger(seconds) ? seconds : seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)}s`;
-  }
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return seconds ? `${minutes}m ${seconds}s` : `${minutes}m`;
+  const tenths = Math.round(ms / 100);
+  if (tenths < 100) return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)}s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return seconds % 60 ? `${Math.floor(seconds / 60)}m ${seconds % 60}s` : `${seconds / 60}m`;
+  const minutes = Math.round(seconds / 60);
+  return minutes % 60 ? `${Math.floor(minutes / 60)}h ${minutes % 60}m` : `${minutes / 60}h`;
 }

@@ -1,12 +1,12 @@
 /** Workflow inputs: given values checked against the declared types, defaults filled in. */
 import type { InputSpec, Workflow } from '../model/types.js';
 import { fitsType } from '../check/inputs.js';
-import { describeValue } from '../check/schema-errors.js';
+import { article, describeValue } from '../check/schema-errors.js';
 
 type MakeError = (message: string) => Error;
 
 function checkOne(name: string, spec: InputSpec, value: unknown, makeError: MakeError): void {
-  if (!fitsType(spec.type, value)) throw makeError(`Input "${name}" must be a ${spec.type}; found ${describeValue(value)}`);
+  if (!fitsType(spec.type, value)) throw makeError(`Input "${name}" must be ${article(spec.type)}; found ${describeValue(value)}`);
   if (spec.enum && !spec.enum.some((v) => JSON.stringify(v) === JSON.stringify(value))) {
     throw makeError(`Input "${name}" must be one of ${spec.enum.map((v) => JSON.stringify(v)).join(', ')}; found ${describeValue(value)}`);
   }
@@ -51,6 +51,6 @@ export function parseInputText(workflow: Workflow, name: string, text: string, m
   try {
     return JSON.parse(text);
   } catch {
-    throw makeError(`Input "${name}" must be a ${type} written as JSON (e.g. ${type === 'list' ? '["a","b"]' : '{"k":"v"}'}); found "${text}"`);
+    throw makeError(`Input "${name}" must be ${article(type)} written as JSON (e.g. ${type === 'list' ? '["a","b"]' : '{"k":"v"}'}); found "${text}"`);
   }
 }

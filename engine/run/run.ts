@@ -1,6 +1,6 @@
 /** run: a checked workflow -> a finished run, reported through events. */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
@@ -32,6 +32,29 @@ export interface RunResult {
   readonly durationMs: number;
 }
 
+/** Scratch folders of runs in progress, for a CLI that must exit at once (a second Ctrl-C) to remove. */
+export const scratchDirs = new Set<string>();
+
+function checkWorkdir(dir: string): void {
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    throw new UsageError('workdir.missing', `Working directory ${dir} does not exist`);
+  }
+  if (!isDir) throw new UsageError('workdir.not_dir', `Working directory ${dir} is not a directory`);
+}
+
+/** Every sub-workflow a run may call, each once, however deep. */
+function subworkflowsOf(workflow: Workflow, seen = new Set<Workflow>()): Workflow[] {
+  for (const node of workflow.stepsById.values()) {
+    if (!node.workflow || seen.has(node.workflow)) continue;
+    seen.add(node.workflow);
+    subworkflowsOf(node.workflow, seen);
+  }
+  return [...seen];
+}
+
 /** A sortable, unique run id: time first, then randomness. */
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-');
@@ -55,8 +78,12 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions = {}):
   const baseEnv = definedEnv(options.env ?? process.env);
   const inputs = applyInputs(workflow, options.inputs ?? {}, (message) => new UsageError('input.invalid', message));
   const secrets = resolveSecrets(workflow, baseEnv);
+  checkWorkdir(resolve(options.workdir ?? process.cwd()));
+  // A sub-workflow's missing secret is found now, not when its step is reached halfway through.
+  for (const sub of subworkflowsOf(workflow)) resolveSecrets(sub, baseEnv);
   const runId = options.runId ?? newRunId();
   const scratch = mkdtempSync(join(tmpdir(), 'arq-run-'));
+  scratchDirs.add(scratch);
   const runtime = new Runtime({ runId, workdir: resolve(options.workdir ?? process.cwd()), tmpdir: scratch, baseEnv, onEvent: options.onEvent, secretValues: Object.values(secrets) });
   const started = Date.now();
   runtime.emit({ type: 'run.started', run: runId, workflow: workflow.name, time: started, inputs });
@@ -67,6 +94,7 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions = {}):
     return { runId, ...maskResult(runtime, result), steps: maskSteps(runtime, steps), durationMs };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+    scratchDirs.delete(scratch);
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../engine/errors.js';
 import { runWorkflow } from '../../../engine/run/run.js';
-import { checkText, finishedOf, logLines, runText, tempDir } from '../../helpers/workflow.js';
+import { checkText, finishedOf, logLines, runText, tempDir, writeFiles } from '../../helpers/workflow.js';
 
 const dir = tempDir('arq-inputs-');
 
@@ -120,5 +120,22 @@ outputs:
     const error = await runWorkflow(workflow, { workdir: dir, env: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).toBe('Secret "token" is missing: set the environment variable ABSENT_TOKEN_X');
+  });
+
+  it('refuses to start when a sub-workflow called later misses a secret, before any step runs', async () => {
+    writeFiles(dir, { 'sub-secret.yaml': 'name: sub\nsecrets:\n  key: { env: ABSENT_SUB_KEY_X }\nsteps:\n  - uses: noop\n' });
+    const workflow = await checkText('name: caller\nsteps:\n  - id: first\n    run: touch first.ran\n  - uses: workflow\n    with: { path: sub-secret.yaml }\n', dir);
+    const events: unknown[] = [];
+    const error = await runWorkflow(workflow, { workdir: dir, env: {}, onEvent: (e) => events.push(e) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toBe('Secret "key" is missing: set the environment variable ABSENT_SUB_KEY_X');
+    expect(events).toEqual([]);
+  });
+
+  it('refuses a working directory that does not exist', async () => {
+    const workflow = await checkText('name: wd\nsteps:\n  - uses: noop\n', dir);
+    const error = await runWorkflow(workflow, { workdir: `${dir}/absent` }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toBe(`Working directory ${dir}/absent does not exist`);
   });
 });
