@@ -29,6 +29,8 @@ export class ShellQuotes {
   private previous = '\n';
   /** Open parentheses inside the innermost `$(( ))`. */
   private arithDepth = 0;
+  /** Open `case ... esac` commands: their patterns end in a `)` that closes nothing. */
+  private caseDepth = 0;
 
   /** The context right after everything fed so far. */
   kind(): QuoteKind {
@@ -114,10 +116,18 @@ export class ShellQuotes {
     if (c === '$' && text[i + 1] === "'") return this.push('ansi', i + 1);
     if (c === '$' && text[i + 1] === '(') return this.push('subshell', i + 1);
     if (c === '`') return top === 'backtick' ? this.pop(i) : this.push('backtick', i);
-    if (c === ')' && top === 'subshell') return this.pop(i);
+    if (WORD_START.test(this.previous)) this.keyword(text, i);
+    if (c === ')' && top === 'subshell' && this.caseDepth === 0) return this.pop(i);
     if (c === '#' && WORD_START.test(this.previous)) this.comment = true;
     if (c === '<' && text[i + 1] === '<' && text[i + 2] !== '<') return this.heredoc(text, i);
     return i;
+  }
+
+  /** `case` and `esac` as whole words, so that a pattern's `)` inside `$( )` is not taken for its end. */
+  private keyword(text: string, i: number): void {
+    const word = /^(case|esac)(?=[\s;)]|$)/.exec(text.slice(i, i + 5))?.[1];
+    if (word === 'case') this.caseDepth++;
+    else if (word === 'esac' && this.caseDepth > 0) this.caseDepth--;
   }
 
   private openArith(i: number): number {

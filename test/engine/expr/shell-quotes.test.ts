@@ -33,6 +33,9 @@ describe('ShellQuotes', () => {
     ["cat <<\\EOF\ndon't\nEOF\necho \"", 'double'],
     ["echo $((1<<2)) '", 'single'],
     ["echo \"$(( (1+2) * 3 )) ", 'double'],
+    ["echo \"$(case a in a) echo '", 'single'],
+    ["echo \"$(case a in a) echo 'x';; esac) ", 'double'],
+    ['echo showcase) ', 'plain'],
   ])('after %j the context is %s', (text, kind) => {
     expect(kindAfter(text)).toBe(kind);
   });
