@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import { createActor } from 'xstate';
 import { StepError } from '../../steps/contract.js';
 import { evaluateValue } from '../expr/index.js';
-import type { StepNode } from '../model/types.js';
+import type { Block, StepNode } from '../model/types.js';
 import { describeValue } from '../check/schema-errors.js';
 import { Interrupted, stepEnv } from './execute.js';
 import { Frame, type Section } from './frame.js';
@@ -76,9 +76,15 @@ async function runSequence(frame: Frame, node: StepNode, signal: AbortSignal): P
 
 async function runParallel(frame: Frame, node: StepNode, signal: AbortSignal): Promise<unknown> {
   const child = frame.child(stepEnv(frame, node));
-  await Promise.all(node.branches!.map((branch) => runBlock(child, branch.name, signal)));
+  await Promise.all(node.branches!.map((branch) => runBranch(child, branch, signal)));
   await endOfGroup(child);
   return namedOutputs(node, child);
+}
+
+/** A branch that is one step without retry or timeout runs as its bare step actor, as a DAG node does. */
+function runBranch(child: Frame, branch: Block, signal: AbortSignal): Promise<unknown> {
+  const only = branch.steps.length === 1 ? branch.steps[0]! : undefined;
+  return only && !needsMachine(only) ? runStepActor(child, only, signal) : runBlock(child, branch.name, signal);
 }
 
 function foreachItems(frame: Frame, node: StepNode): unknown[] {
@@ -159,7 +165,8 @@ function runStepActor(frame: Frame, node: StepNode, signal: AbortSignal): Promis
       resolve();
     };
     actor.subscribe({
-      complete: () => resolve(stepDone(args({ output: actor.getSnapshot().output }), { id: node.id })),
+      // A stopped actor completes too: only a promise that resolved is a step that succeeded.
+      complete: () => resolve(actor.getSnapshot().status === 'done' ? stepDone(args({ output: actor.getSnapshot().output }), { id: node.id }) : undefined),
       error: (error) => resolve(attemptFailed(args({ error }), { id: node.id, then: node.continueOnError ? 'continue' : 'fail' })),
     });
   });

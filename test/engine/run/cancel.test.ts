@@ -128,3 +128,23 @@ finally:
     expect(logLines(events, 'after')).toEqual(['cancelled=true']);
   });
 });
+
+describe('cancelling a DAG', () => {
+  it('records a running node (a bare step actor) as cancelled, not as succeeded, and kills its processes', async () => {
+    const m = uniqueSleep();
+    markers.push(m);
+    const yaml = `
+name: cancel-dag
+steps:
+  - id: a
+    run: echo a; sleep ${m}
+  - id: b
+    needs: a
+    uses: noop
+`;
+    const { result, events } = await cancelWhenLogged(yaml, ['a']);
+    expect(result.status).toBe('cancelled');
+    expect(finishedList(events)).toEqual(['a:cancelled']);
+    expect(liveProcesses(m)).toEqual([]);
+  });
+});
