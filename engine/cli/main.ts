@@ -3,10 +3,19 @@
  * The `arq` command. Each command's module is imported only when it runs, so `arq validate`
  * never loads what `arq run` needs (and neither loads webdriverio or openai).
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { exitAfterFlush, exitWithError } from './exit.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+const positiveInteger = (value: string) => {
+  if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('expected a positive integer');
+  return Number(value);
+};
+
+// Written out rather than imported from runs.ts: `arq validate` must not load the store's modules.
+const RUN_STATUSES = ['running', 'succeeded', 'failed', 'cancelled', 'interrupted'];
+const STATE_DIR = ['--state-dir <dir>', 'where runs are recorded (default: $ARQ_HOME, else .arq in the current directory)'] as const;
 
 function buildProgram(): Command {
   const program = new Command('arq')
@@ -23,7 +32,26 @@ function buildProgram(): Command {
     .option('--dry-run', 'check the workflow and print its plan without running it')
     .option('--json', 'print one JSON event per line')
     .option('--workdir <dir>', 'the run\'s working directory (default: the current directory)')
+    .option(...STATE_DIR)
+    .option('--secrets-file <file>', 'a dotenv file (KEY=VALUE lines) that secrets: { X: { env: KEY } } may read')
     .action(async (file: string, options) => exitAfterFlush(await (await import('./run.js')).runCommand(file, options)));
+  program
+    .command('runs')
+    .description('List recorded runs, newest first')
+    .option('--workflow <name>', 'only runs of this workflow')
+    .addOption(new Option('--status <status>', 'only runs with this status').choices(RUN_STATUSES))
+    .option('--limit <n>', 'at most this many runs', positiveInteger)
+    .option('--json', 'print JSON')
+    .option(...STATE_DIR)
+    .action(async (options) => exitAfterFlush((await import('./runs.js')).runsCommand(options)));
+  program
+    .command('logs')
+    .description('Print the logs of a run (every step, or one), optionally following a running one')
+    .argument('<run>', 'a run id, or a prefix of one')
+    .argument('[step]', 'a step id')
+    .option('-f, --follow', 'keep printing new lines until the run ends')
+    .option(...STATE_DIR)
+    .action(async (run: string, step: string | undefined, options) => exitAfterFlush(await (await import('./logs.js')).logsCommand(run, step, options)));
   program
     .command('validate')
     .description('Check workflow files; print every problem with file:line:column')

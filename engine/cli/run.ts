@@ -1,10 +1,19 @@
-/** `arq run FILE`: check, then run with progress; SIGINT/SIGTERM cancel cleanly, a second SIGINT kills at once. */
-import { rmSync } from 'node:fs';
+/**
+ * `arq run FILE`: check, then run with progress, recorded in the state directory; SIGINT/SIGTERM
+ * cancel cleanly, a second SIGINT kills at once.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { UsageError, WorkflowError } from '../errors.js';
 import { loadWorkflowFile } from '../load/load.js';
 import type { Workflow } from '../model/types.js';
 import { parseInputText } from '../run/inputs.js';
-import { runWorkflow, scratchDirs } from '../run/run.js';
+import type { RunEvent } from '../run/events.js';
+import { newRunId, runWorkflow, scratchDirs, type RunOptions, type RunResult } from '../run/run.js';
+import { readDotenvFile } from '../store/dotenv.js';
+import { resolveStateDir } from '../store/paths.js';
+import { RunRecorder } from '../store/recorder.js';
 import { killAllTrackedSync } from '../../steps/os/process-tree.js';
 import { EXIT } from './exit.js';
 import { loadChecked } from './load.js';
@@ -17,6 +26,8 @@ export interface RunCommandOptions {
   dryRun?: boolean;
   json?: boolean;
   workdir?: string;
+  stateDir?: string;
+  secretsFile?: string;
 }
 
 /** Inputs from a YAML or JSON file, read by the workflow loader: the same limits and file:line:col errors. */
@@ -63,6 +74,51 @@ function handleSignals(controller: AbortController): () => void {
   };
 }
 
+/** Creates the run's folder (and takes its lock) before anything runs. */
+function openRecorder(file: string, workflow: Workflow, runId: string, options: RunCommandOptions): RunRecorder {
+  return RunRecorder.create({
+    stateDir: resolveStateDir(options.stateDir),
+    runId,
+    workflow: workflow.name,
+    file: resolve(file),
+    hash: createHash('sha256').update(readFileSync(file)).digest('hex'),
+    workdir: resolve(options.workdir ?? process.cwd()),
+    onError: (error) => process.stderr.write(`arq: cannot write the run's record (${error instanceof Error ? error.message : String(error)}); the run goes on without it\n`),
+  });
+}
+
+/** Runs with a record; a run refused before it started (a missing secret) leaves no folder behind. */
+async function runRecorded(recorder: RunRecorder, run: () => Promise<RunResult>): Promise<RunResult> {
+  try {
+    const result = await run();
+    recorder.close();
+    return result;
+  } catch (error) {
+    if (recorder.started) recorder.close();
+    else recorder.discard();
+    throw error;
+  }
+}
+
+/** Runs with cancel on SIGINT/SIGTERM/SIGHUP, and no process of the run left behind when arq exits. */
+async function runWithSignals(workflow: Workflow, options: RunOptions): Promise<RunResult> {
+  process.on('exit', () => {
+    killAllTrackedSync('SIGKILL');
+    for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+  });
+  const controller = new AbortController();
+  const release = handleSignals(controller);
+  const stalled = () => {
+    process.stderr.write('arq: internal error: the run stopped making progress before it ended\n');
+    process.exitCode = EXIT.failed;
+  };
+  process.once('beforeExit', stalled);
+  const result = await runWorkflow(workflow, { ...options, signal: controller.signal });
+  release();
+  process.off('beforeExit', stalled);
+  return result;
+}
+
 export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
   const workflow = await loadChecked(file);
   const inputs = await gatherInputs(workflow, options);
@@ -70,21 +126,16 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     printPlan(workflow, inputs);
     return EXIT.ok;
   }
-  process.on('exit', () => {
-    killAllTrackedSync('SIGKILL');
-    for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
-  });
-  const controller = new AbortController();
-  const release = handleSignals(controller);
-  const mode = options.json ? 'json' : process.stdout.isTTY ? 'tty' : 'plain';
-  const stalled = () => {
-    process.stderr.write('arq: internal error: the run stopped making progress before it ended\n');
-    process.exitCode = EXIT.failed;
+  const secretEnv = options.secretsFile ? readDotenvFile(options.secretsFile) : undefined;
+  const runId = newRunId();
+  const recorder = openRecorder(file, workflow, runId, options);
+  const report = createReporter(options.json ? 'json' : process.stdout.isTTY ? 'tty' : 'plain');
+  // The record first: what a user saw on screen is already on disk.
+  const onEvent = (event: RunEvent) => {
+    recorder.record(event);
+    report(event);
   };
-  process.once('beforeExit', stalled);
-  const result = await runWorkflow(workflow, { inputs, workdir: options.workdir, onEvent: createReporter(mode), signal: controller.signal });
-  release();
-  process.off('beforeExit', stalled);
+  const result = await runRecorded(recorder, () => runWithSignals(workflow, { inputs, workdir: options.workdir, onEvent, runId, secretEnv }));
   if (!options.json && Object.keys(result.outputs).length) process.stdout.write(`outputs: ${JSON.stringify(result.outputs)}\n`);
   return result.status === 'succeeded' ? EXIT.ok : result.status === 'cancelled' ? EXIT.interrupted : EXIT.failed;
 }

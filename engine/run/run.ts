@@ -21,6 +21,11 @@ export interface RunOptions {
   /** Aborting cancels the run: running steps are stopped, finally: still runs. */
   readonly signal?: AbortSignal;
   readonly runId?: string;
+  /**
+   * Extra variables for `secrets: { X: { env: NAME } }` lookups only (a `--secrets-file`): they
+   * win over `env` and never reach a step's environment. Sub-workflows do not see them yet.
+   */
+  readonly secretEnv?: Readonly<Record<string, string>>;
 }
 
 export interface RunResult {
@@ -77,14 +82,16 @@ function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<s
 export async function runWorkflow(workflow: Workflow, options: RunOptions = {}): Promise<RunResult> {
   const baseEnv = definedEnv(options.env ?? process.env);
   const inputs = applyInputs(workflow, options.inputs ?? {}, (message) => new UsageError('input.invalid', message));
-  const secrets = resolveSecrets(workflow, baseEnv);
+  // Secrets may also come from --secrets-file: looked up there, never handed to steps.
+  const secretEnv = { ...baseEnv, ...options.secretEnv };
+  const secrets = resolveSecrets(workflow, secretEnv);
   checkWorkdir(resolve(options.workdir ?? process.cwd()));
   // A sub-workflow's missing secret is found now, not when its step is reached halfway through.
-  for (const sub of subworkflowsOf(workflow)) resolveSecrets(sub, baseEnv);
+  for (const sub of subworkflowsOf(workflow)) resolveSecrets(sub, secretEnv);
   const runId = options.runId ?? newRunId();
   const scratch = mkdtempSync(join(tmpdir(), 'arq-run-'));
   scratchDirs.add(scratch);
-  const runtime = new Runtime({ runId, workdir: resolve(options.workdir ?? process.cwd()), tmpdir: scratch, baseEnv, onEvent: options.onEvent, secretValues: Object.values(secrets) });
+  const runtime = new Runtime({ runId, workdir: resolve(options.workdir ?? process.cwd()), tmpdir: scratch, baseEnv, secretEnv, onEvent: options.onEvent, secretValues: Object.values(secrets) });
   const started = Date.now();
   runtime.emit({ type: 'run.started', run: runId, workflow: workflow.name, time: started, inputs });
   try {

@@ -9,7 +9,7 @@ export async function runSubworkflow(frame: Frame, node: StepNode, given: Record
   const workflow = node.workflow!;
   const { runtime } = frame;
   const inputs = applyInputs(workflow, given, (message) => new StepError('workflow.input', message));
-  const secrets = resolveSecrets(workflow, runtime.options.baseEnv);
+  const secrets = resolveSecrets(workflow, runtime.options.secretEnv ?? runtime.options.baseEnv);
   runtime.addSecrets(Object.values(secrets));
   const child = createInstance(runtime, workflow, inputs, secrets, `${frame.instance.prefix}${node.id}/`);
   const controller = new AbortController();

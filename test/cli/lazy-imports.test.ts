@@ -2,14 +2,18 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/workflow.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'dist', 'cli', 'arq.js');
 const tracer = join(root, 'test', 'helpers', 'trace-imports.mjs');
+const stateDir = tempDir('arq-lazy-');
 
 /** The files under node_modules that a command of the bundled CLI loads (bundled code loads none). */
 function dependencyFiles(args: string[]): { status: number | null; files: string[] } {
-  const result = spawnSync(process.execPath, ['--import', tracer, cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], encoding: 'utf8' });
+  // The run's record goes to a temporary state directory, not into the repository.
+  const env = { ...process.env, ARQ_HOME: stateDir };
+  const result = spawnSync(process.execPath, ['--import', tracer, cli, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], encoding: 'utf8' });
   const loaded = JSON.parse(String(result.output[3])) as string[];
   const files = loaded.flatMap((f) => /node_modules\/(.*)$/.exec(f)?.[1] ?? []);
   return { status: result.status, files: [...new Set(files)].sort() };
