@@ -101,6 +101,7 @@ export class StepBuilder {
     };
     if (step.if !== undefined) node.if = this.condition(step.if, [...path, 'if'], contexts);
     if (step.env !== undefined) node.env = this.value(step.env, [...path, 'env'], contexts);
+    if (step.resume === 'rerun' || step.resume === 'fail') node.resume = step.resume;
     checkDurations(this.checker, step, path);
     return node;
   }

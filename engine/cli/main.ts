@@ -53,6 +53,15 @@ function buildProgram(): Command {
     .option(...STATE_DIR)
     .action(async (run: string, step: string | undefined, options) => exitAfterFlush(await (await import('./logs.js')).logsCommand(run, step, options)));
   program
+    .command('resume')
+    .description('Go on with an interrupted run: steps that succeeded are not run again')
+    .argument('<run>', 'a run id, or a prefix of one')
+    .option('--force', 'resume even though the workflow file changed since the run started')
+    .option('--json', 'print one JSON event per line')
+    .option('--secrets-file <file>', 'a dotenv file of values that secrets: can name')
+    .option(...STATE_DIR)
+    .action(async (run: string, options) => exitAfterFlush(await (await import('./resume.js')).resumeCommand(run, options)));
+  program
     .command('validate')
     .description('Check workflow files; print every problem with file:line:column')
     .argument('<files...>', 'workflow files')

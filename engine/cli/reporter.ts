@@ -16,7 +16,7 @@ function stepName(event: { step: string; item?: number }): string {
 export function formatEvent(event: RunEvent, tty = false): string | null {
   switch (event.type) {
     case 'run.started':
-      return `run ${event.run} started: ${event.workflow}`;
+      return `run ${event.run} ${event.resumed ? 'resumed' : 'started'}: ${event.workflow}`;
     case 'step.started':
       return event.attempt > 1 ? `▶ ${stepName(event)} (attempt ${event.attempt})` : `▶ ${stepName(event)}`;
     case 'step.log':
@@ -25,7 +25,8 @@ export function formatEvent(event: RunEvent, tty = false): string | null {
       return color(33, `↻ ${stepName(event)} attempt ${event.attempt} failed: ${firstLine(event.error)}; retrying in ${formatDuration(event.delay_ms)}`, tty);
     case 'step.finished': {
       const head = `${marks[event.status]} ${stepName(event)} ${event.status}`;
-      const time = event.status === 'skipped' ? '' : ` (${formatDuration(event.duration_ms)}${event.attempts > 1 ? `, ${event.attempts} attempts` : ''})`;
+      const ran = event.replayed ? ' (done before the resume, not run again)' : ` (${formatDuration(event.duration_ms)}${event.attempts > 1 ? `, ${event.attempts} attempts` : ''})`;
+      const time = event.status === 'skipped' ? '' : ran;
       // "skipped: Skipped: ..." says it twice: the status word already leads the line.
       const error = event.status === 'skipped' ? event.error?.replace(/^Skipped: /, '') : event.error;
       const tail = error && event.status !== 'succeeded' ? `: ${error}${event.continued ? ' (continue_on_error)' : ''}` : '';

@@ -88,7 +88,7 @@ function openRecorder(file: string, workflow: Workflow, runId: string, options: 
 }
 
 /** Runs with a record; a run refused before it started (a missing secret) leaves no folder behind. */
-async function runRecorded(recorder: RunRecorder, run: () => Promise<RunResult>): Promise<RunResult> {
+export async function runRecorded(recorder: RunRecorder, run: () => Promise<RunResult>): Promise<RunResult> {
   try {
     const result = await run();
     recorder.close();
@@ -101,7 +101,7 @@ async function runRecorded(recorder: RunRecorder, run: () => Promise<RunResult>)
 }
 
 /** Runs with cancel on SIGINT/SIGTERM/SIGHUP, and no process of the run left behind when arq exits. */
-async function runWithSignals(workflow: Workflow, options: RunOptions): Promise<RunResult> {
+export async function runWithSignals(workflow: Workflow, options: RunOptions): Promise<RunResult> {
   process.on('exit', () => {
     killAllTrackedSync('SIGKILL');
     for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });

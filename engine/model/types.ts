@@ -35,6 +35,8 @@ export interface StepNode {
   readonly retry?: RetryPolicy;
   readonly continueOnError: boolean;
   readonly needs: readonly string[];
+  /** On `arq resume`, a step that was running when the runner died runs again (rerun) or fails. */
+  readonly resume?: 'rerun' | 'fail';
   /** action: the step type (`shell`, `noop`, `workflow`, ...) and its inputs. */
   readonly uses?: string;
   readonly with?: CompiledValue;

@@ -1,4 +1,5 @@
 /** Runs one attempt of a step: decide whether it runs, resolve its inputs, call its type. */
+import { setTimeout as wait } from 'node:timers/promises';
 import { builtinSteps } from '../../steps/registry.js';
 import { StepError, type LogStream, type StepContext } from '../../steps/contract.js';
 import { evaluateCondition, evaluateValue, isConstant, stringifyValue } from '../expr/index.js';
@@ -13,6 +14,11 @@ import { runSubworkflow } from './subworkflow.js';
 /** A step whose `if:` was false: the machine records it as skipped. */
 export class Skipped {
   constructor(readonly reason: string) {}
+}
+
+/** A step that succeeded before the run was interrupted: its outputs come from the journal. */
+export class Replayed {
+  constructor(readonly outputs: unknown) {}
 }
 
 /** A step not started because its group is failing or the run is cancelled. */
@@ -35,6 +41,26 @@ function runsAnyway(frame: Frame, node: StepNode): boolean {
   return node.if?.usesStatusFunction === true && !frame.instance.control.cancelled;
 }
 
+/**
+ * A resumed run: a step that succeeded is not run again; one that was running runs again (or
+ * fails with `resume: fail`); one that waited for a retry waits out what was left of the delay.
+ */
+async function replayStep(frame: Frame, node: StepNode, signal: AbortSignal): Promise<Replayed | undefined> {
+  const replay = frame.runtime.options.replay;
+  if (!replay || node.kind !== 'action') return undefined;
+  const key = frame.replayKey(node.id);
+  if (replay.succeeded.has(key)) return new Replayed(replay.succeeded.get(key));
+  if (replay.running.has(key) && node.resume === 'fail') {
+    throw new StepError('resume.fail', 'The runner stopped while this step ran, and the step says resume: fail');
+  }
+  const waiting = replay.waiting.get(key);
+  if (!waiting) return undefined;
+  frame.attempts.set(node.id, waiting.attempt + 1);
+  const left = waiting.deadline - Date.now();
+  if (left > 0) await wait(left, undefined, { signal });
+  return undefined;
+}
+
 function shouldRun(frame: Frame, node: StepNode): boolean {
   return node.if === undefined || evaluateCondition(node.if, frame.evalContext());
 }
@@ -42,15 +68,20 @@ function shouldRun(frame: Frame, node: StepNode): boolean {
 /** Starts an attempt; the returned promise settles only when the step has released everything. */
 export async function executeStep(frame: Frame, id: string, signal: AbortSignal): Promise<unknown> {
   const node = frame.node(id);
-  const attempt = (frame.attempts.get(id) ?? 0) + 1;
+  let attempt = (frame.attempts.get(id) ?? 0) + 1;
   frame.attempts.set(id, attempt);
   if (attempt === 1) {
     if (frame.halt.halted() && !runsAnyway(frame, node)) throw new Halted(frame.instance.control.cancelled ? 'the run was cancelled' : 'an earlier step failed');
+    if (frame.runtime.options.replay) {
+      const replayed = await replayStep(frame, node, signal);
+      if (replayed) return replayed;
+      attempt = frame.attempts.get(id)!;
+    }
     if (!shouldRun(frame, node)) return new Skipped('its if: condition was false');
     frame.started.set(id, Date.now());
   }
   const { runtime } = frame;
-  runtime.emit({ type: 'step.started', run: runtime.runId, step: frame.eventId(id), label: node.label, attempt, time: Date.now(), item: frame.itemIndex() });
+  runtime.emit({ type: 'step.started', run: runtime.runId, step: frame.eventId(id), label: node.label, attempt, time: Date.now(), item: frame.itemIndex(), items: frame.itemPath() });
   const onStop = () => recordStopped(frame, node, attempt);
   signal.addEventListener('abort', onStop, { once: true });
   const work = node.kind === 'action' ? runAction(frame, node, attempt, signal) : runComposite(frame, node, signal);

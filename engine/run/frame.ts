@@ -102,6 +102,17 @@ export class Frame {
     return this.instance.prefix + (id.endsWith('__item') ? id.slice(0, -6) : id);
   }
 
+  /** The full item path when foreach steps are nested (events carry it so a run can be resumed). */
+  itemPath(): number[] | undefined {
+    const path = this.scope.itemPath();
+    return path.length > 1 ? path : undefined;
+  }
+
+  /** What identifies one run of a step in a journal: its event id and the items around it. */
+  replayKey(id: string): string {
+    return `${this.eventId(id)}|${this.scope.itemPath().join('.')}`;
+  }
+
   /** The index of the foreach item this frame runs for, if any (shown in events). */
   itemIndex(): number | undefined {
     return this.scope.itemContext()?.index;

@@ -9,6 +9,8 @@ export interface Ending {
   readonly error?: string;
   /** A failure that continue_on_error lets the workflow go past. */
   readonly continued?: boolean;
+  /** Taken from the journal (arq resume), not run again. */
+  readonly replayed?: boolean;
 }
 
 const finished = new WeakMap<Frame, Map<string, number>>();
@@ -33,7 +35,7 @@ export function finishStep(frame: Frame, node: StepNode, attempt: number, ending
   runtime.emit({
     type: 'step.finished', run: runtime.runId, step: frame.eventId(node.id), label: node.label, status: ending.status,
     time: Date.now(), duration_ms: started === undefined ? 0 : Date.now() - started, attempts: attempt,
-    error: ending.error, outputs: ending.outputs, item: frame.itemIndex(), continued: ending.continued || undefined,
+    error: ending.error, outputs: ending.outputs, item: frame.itemIndex(), items: frame.itemPath(), continued: ending.continued || undefined, replayed: ending.replayed,
   });
 }
 

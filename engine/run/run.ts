@@ -9,6 +9,7 @@ import type { EventSink, RunStatus } from './events.js';
 import { createInstance, resolveSecrets, runInstance, type InstanceResult } from './instance.js';
 import { errorMessage } from './record.js';
 import { applyInputs } from './inputs.js';
+import type { Replay } from './replay.js';
 import { Runtime } from './runtime.js';
 import type { StepView } from './scope.js';
 
@@ -18,6 +19,8 @@ export interface RunOptions {
   readonly workdir?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly onEvent?: EventSink;
+  /** An interrupted run's journal, read back: its succeeded steps are not run again (arq resume). */
+  readonly replay?: Replay;
   /** Aborting cancels the run: running steps are stopped, finally: still runs. */
   readonly signal?: AbortSignal;
   readonly runId?: string;
@@ -91,9 +94,9 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions = {}):
   const runId = options.runId ?? newRunId();
   const scratch = mkdtempSync(join(tmpdir(), 'arq-run-'));
   scratchDirs.add(scratch);
-  const runtime = new Runtime({ runId, workdir: resolve(options.workdir ?? process.cwd()), tmpdir: scratch, baseEnv, secretEnv, onEvent: options.onEvent, secretValues: Object.values(secrets) });
+  const runtime = new Runtime({ runId, workdir: resolve(options.workdir ?? process.cwd()), tmpdir: scratch, baseEnv, secretEnv, replay: options.replay, onEvent: options.onEvent, secretValues: Object.values(secrets) });
   const started = Date.now();
-  runtime.emit({ type: 'run.started', run: runId, workflow: workflow.name, time: started, inputs });
+  runtime.emit({ type: 'run.started', run: runId, workflow: workflow.name, time: started, inputs, resumed: options.replay ? true : undefined });
   try {
     const { result, steps } = await startAndRun(runtime, workflow, inputs, secrets, options.signal);
     const durationMs = Date.now() - started;

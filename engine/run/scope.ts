@@ -36,6 +36,12 @@ export class Scope {
     return this.steps[id];
   }
 
+  /** The indexes of every foreach item around this scope, outermost first (for nested foreach). */
+  itemPath(): number[] {
+    const outer = this.parent?.itemPath() ?? [];
+    return this.item ? [...outer, this.item.index] : outer;
+  }
+
   /** The item context of the innermost foreach around this scope. */
   itemContext(): Scope['item'] {
     return this.item ?? this.parent?.itemContext();

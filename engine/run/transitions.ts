@@ -6,7 +6,7 @@ import { setTimeout as wait } from 'node:timers/promises';
 import { fromPromise } from 'xstate';
 import type { RetryPolicy } from '../model/types.js';
 import { formatDuration } from '../model/duration.js';
-import { executeStep, Halted, Interrupted, Skipped } from './execute.js';
+import { executeStep, Halted, Interrupted, Replayed, Skipped } from './execute.js';
 import type { Frame } from './frame.js';
 import { claim, errorMessage, finishStep } from './record.js';
 
@@ -27,6 +27,7 @@ export function stepDone({ context, event }: Args, { id }: StepParams): void {
   const node = frame.node(id);
   const attempt = frame.attempts.get(id) ?? 1;
   if (event.output instanceof Skipped) return finishStep(frame, node, attempt, { status: 'skipped', error: `Skipped: ${event.output.reason}` });
+  if (event.output instanceof Replayed) return finishStep(frame, node, attempt, { status: 'succeeded', outputs: event.output.outputs as Record<string, unknown>, replayed: true });
   finishStep(frame, node, attempt, { status: 'succeeded', outputs: (event.output ?? {}) as Record<string, unknown> });
 }
 
@@ -43,7 +44,7 @@ export function attemptFailed({ context, event }: Args, { id, then, timeout }: S
   const delay = backoffDelay(node.retry!, attempt);
   frame.nextDelay.set(id, delay);
   const { runtime } = frame;
-  runtime.emit({ type: 'step.retrying', run: runtime.runId, step: frame.eventId(id), attempt, delay_ms: delay, error, time: Date.now(), item: frame.itemIndex() });
+  runtime.emit({ type: 'step.retrying', run: runtime.runId, step: frame.eventId(id), attempt, delay_ms: delay, error, time: Date.now(), item: frame.itemIndex(), items: frame.itemPath() });
 }
 
 export function canRetry({ context, event }: Args, { id }: StepParams): boolean {

@@ -4,13 +4,25 @@ import { join } from 'node:path';
 import { ArqError } from '../errors.js';
 import { LOCK } from './paths.js';
 
-/** Whether a process with this pid exists (EPERM: it does, it is just someone else's). */
+/**
+ * Whether a process with this pid exists and runs (EPERM: it does, it is just someone else's). A
+ * zombie is a runner that died: an init that never reaps it would otherwise keep the run "running".
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z';
+  } catch {
+    return false;
   }
 }
 

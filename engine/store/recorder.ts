@@ -38,9 +38,10 @@ export class RunRecorder {
   /** Whether the run got as far as starting (a run refused before its first event leaves nothing behind). */
   started = false;
 
-  private constructor(readonly dir: string, private readonly options: RecorderOptions) {
+  private constructor(readonly dir: string, private readonly options: RecorderOptions, earlier: readonly JournalEntry[] = []) {
     this.origin = { version: 1, file: options.file, hash: options.hash, workdir: options.workdir, pid: process.pid, hostname: hostname() };
     this.summary = emptySummary(options.runId, { workflow: options.workflow, file: options.file, hash: options.hash, pid: process.pid, hostname: this.origin.hostname });
+    for (const entry of earlier) applyEntry(this.summary, entry);
     this.journal = new JournalWriter(join(dir, JOURNAL));
     this.logs = new StepLogs(join(dir, LOGS));
   }
@@ -51,6 +52,17 @@ export class RunRecorder {
     mkdirSync(join(dir, LOGS), { recursive: true });
     acquireLock(dir, options.runId);
     return new RunRecorder(dir, options);
+  }
+
+  /**
+   * Reopens an interrupted run's folder to go on writing it (arq resume): the lock of a dead runner
+   * is taken over, the journal is appended to, the summary continues from the journal's entries.
+   */
+  static resume(options: RecorderOptions, earlier: readonly JournalEntry[]): RunRecorder {
+    const dir = runDir(options.stateDir, options.runId);
+    mkdirSync(join(dir, LOGS), { recursive: true });
+    acquireLock(dir, options.runId);
+    return new RunRecorder(dir, options, earlier);
   }
 
   record(event: RunEvent): void {

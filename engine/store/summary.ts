@@ -45,7 +45,9 @@ export function applyEntry(summary: RunSummary, entry: JournalEntry): void {
   summary.updated_at = iso(entry.time);
   switch (entry.type) {
     case 'run.started':
-      Object.assign(summary, { id: entry.run, workflow: entry.workflow, file: entry.file, hash: entry.hash, pid: entry.pid, hostname: entry.hostname, started_at: iso(entry.time) });
+      Object.assign(summary, { id: entry.run, workflow: entry.workflow, file: entry.file, hash: entry.hash, pid: entry.pid, hostname: entry.hostname, status: 'running' });
+      // A resumed run keeps the time it first started at.
+      if (!entry.resumed) summary.started_at = iso(entry.time);
       return;
     case 'step.started':
       summary.steps[stepKey(entry)] = { status: 'running', attempts: entry.attempt, started_at: iso(entry.time) };

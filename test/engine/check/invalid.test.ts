@@ -249,7 +249,7 @@ const cases: readonly Case[] = [
     [9, 9, 'workflow.unknown_input', 'Unknown input "verison" for sub-workflow takes-version.yaml. Did you mean "version"? Expected one of: version'],
   ] },
   { file: 'unknown-key-typo.yaml', problems: [
-    [5, 5, 'schema.unknown_key', 'Unknown key "timout" in step "build". Did you mean "timeout"? Expected one of: id, name, if, env, timeout, retry, continue_on_error, needs, outputs, run, shell, cwd, uses, with, steps, parallel, foreach, concurrency'],
+    [5, 5, 'schema.unknown_key', 'Unknown key "timout" in step "build". Did you mean "timeout"? Expected one of: id, name, if, env, timeout, retry, continue_on_error, resume, needs, outputs, run, shell, cwd, uses, with, steps, parallel, foreach, concurrency'],
   ] },
   { file: 'unknown-step-type.yaml', problems: [
     [4, 11, 'step.unknown_type', 'Unknown step type "slep". Did you mean "sleep"? Run `arq steps` to list the step types'],

@@ -1,0 +1,49 @@
+/**
+ * What an interrupted run had done, read back from its journal (arq resume): which steps
+ * succeeded (not run again: their outputs are replayed), which was running when the runner died
+ * (run again, or failed for `resume: fail`), and which waited for a retry (and until when).
+ *
+ * Steps are keyed by their event id and the foreach items around them: `deploy|`, `fe|2`,
+ * `call/inner|0.1` (see Frame.replayKey).
+ */
+export interface Replay {
+  readonly succeeded: ReadonlyMap<string, unknown>;
+  readonly running: ReadonlySet<string>;
+  /** A retry's absolute deadline: XState does not restore delayed transitions, the journal does. */
+  readonly waiting: ReadonlyMap<string, { readonly attempt: number; readonly deadline: number }>;
+}
+
+/** A step event as a journal holds it; only the fields replay needs. */
+export interface ReplayEvent {
+  readonly type: string;
+  readonly step?: string;
+  readonly item?: number;
+  readonly items?: readonly number[];
+  readonly status?: string;
+  readonly outputs?: unknown;
+  readonly attempt?: number;
+  readonly time: number;
+  readonly delay_ms?: number;
+}
+
+export function keyOf(event: ReplayEvent): string {
+  const path = event.items ?? (event.item === undefined ? [] : [event.item]);
+  return `${event.step}|${path.join('.')}`;
+}
+
+/** Folds a journal, oldest entry first, into what a resumed run must know. */
+export function replayOf(events: readonly ReplayEvent[]): Replay {
+  const succeeded = new Map<string, unknown>();
+  const running = new Set<string>();
+  const waiting = new Map<string, { attempt: number; deadline: number }>();
+  for (const event of events) {
+    if (event.step === undefined) continue;
+    const key = keyOf(event);
+    running.delete(key);
+    waiting.delete(key);
+    if (event.type === 'step.started') running.add(key);
+    if (event.type === 'step.retrying') waiting.set(key, { attempt: event.attempt ?? 1, deadline: event.time + (event.delay_ms ?? 0) });
+    if (event.type === 'step.finished' && event.status === 'succeeded') succeeded.set(key, event.outputs ?? {});
+  }
+  return { succeeded, running, waiting };
+}

@@ -1,0 +1,133 @@
+import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, startCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/workflow.js';
+
+/** Each step appends its name to `marks`: a step that ran twice shows twice. */
+const WORKFLOW = `name: resumable
+steps:
+  - id: one
+    run: echo one >> marks; echo "v=1" >> "$ARQ_OUTPUT"
+  - id: two
+    run: |
+      echo two >> marks
+      echo waiting
+      for i in $(seq 1 300); do [ -e go ] && break; sleep 0.1; done
+      echo "v=2" >> "$ARQ_OUTPUT"
+  - id: flaky
+    run: |
+      echo flaky >> marks
+      [ -e pass ] || exit 1
+    retry: { attempts: 3, backoff: 1s }
+  - id: three
+    run: echo three >> marks; echo "sum=\${{ steps.one.outputs.v }}\${{ steps.two.outputs.v }}" >> "$ARQ_OUTPUT"
+outputs:
+  sum: \${{ steps.three.outputs.sum }}
+`;
+
+function freshDir(): string {
+  const dir = tempDir('arq-resume-');
+  writeFileSync(join(dir, 'wf.yaml'), WORKFLOW);
+  return dir;
+}
+
+const marks = (dir: string) => readFileSync(join(dir, 'marks'), 'utf8').trim().split('\n');
+const count = (lines: string[], step: string) => lines.filter((l) => l === step).length;
+const onlyRun = (dir: string) => readdirSync(join(dir, '.arq', 'runs'))[0]!;
+
+/** Starts the workflow, kills the runner with SIGKILL once `text` was printed; returns the run id. */
+async function killWhen(dir: string, text: string): Promise<string> {
+  const cli = startCli(['run', 'wf.yaml'], dir);
+  await cli.waitFor(text);
+  cli.child.kill('SIGKILL');
+  expect((await cli.done).signal).toBe('SIGKILL');
+  return onlyRun(dir);
+}
+
+async function resume(dir: string, id: string, ...args: string[]) {
+  // The step waiting for `go` outlived its runner: let it end, as the resumed one will.
+  writeFileSync(join(dir, 'go'), '');
+  writeFileSync(join(dir, 'pass'), '');
+  return runCli(['resume', id, ...args], dir);
+}
+
+describe('arq resume after the runner was killed', () => {
+  it('gives the same outputs as a run that was never interrupted', async () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, 'go'), '');
+    writeFileSync(join(dir, 'pass'), '');
+    const result = await runCli(['run', 'wf.yaml'], dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('outputs: {"sum":"12"}\n');
+    expect(marks(dir)).toEqual(['one', 'two', 'flaky', 'three']);
+  });
+
+  it('killed during a shell step: the step runs again, the step before it does not', async () => {
+    const dir = freshDir();
+    const id = await killWhen(dir, 'two | waiting');
+    const runs = await runCli(['runs'], dir);
+    expect(runs.stdout).toContain(`${id} was interrupted (its runner is gone); resume with: arq resume ${id}`);
+    const result = await resume(dir, id);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`run ${id} resumed: resumable\n✓ one succeeded (done before the resume, not run again)\n▶ two\n`);
+    expect(result.stdout).toContain('outputs: {"sum":"12"}\n');
+    expect(marks(dir)).toEqual(['one', 'two', 'two', 'flaky', 'three']);
+  });
+
+  it('killed between steps: no step that succeeded runs again', async () => {
+    const dir = freshDir();
+    const id = await killWhen(dir, '✓ one succeeded');
+    const result = await resume(dir, id);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('outputs: {"sum":"12"}\n');
+    const lines = marks(dir);
+    expect([count(lines, 'one'), count(lines, 'flaky'), count(lines, 'three')]).toEqual([1, 1, 1]);
+  });
+
+  it('killed during a retry backoff: the retry count and the rest of the delay carry on', async () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, 'go'), '');
+    const id = await killWhen(dir, '↻ flaky attempt 1 failed');
+    const result = await resume(dir, id);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('▶ flaky (attempt 2)\n✓ flaky succeeded');
+    expect(result.stdout).toContain('outputs: {"sum":"12"}\n');
+    expect(marks(dir)).toEqual(['one', 'two', 'flaky', 'flaky', 'three']);
+  });
+
+  it('fails a step that was running and says resume: fail, instead of running it twice', async () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, 'wf.yaml'), WORKFLOW.replace('  - id: two\n', '  - id: two\n    resume: fail\n'));
+    const id = await killWhen(dir, 'two | waiting');
+    const result = await resume(dir, id);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('✗ two failed (0ms): The runner stopped while this step ran, and the step says resume: fail\n');
+    expect(marks(dir)).toEqual(['one', 'two']);
+  });
+
+  it('reads a journal whose last line was cut in half', async () => {
+    const dir = freshDir();
+    const id = await killWhen(dir, 'two | waiting');
+    appendFileSync(join(dir, '.arq', 'runs', id, 'journal.jsonl'), '{"type":"step.fini');
+    rmSync(join(dir, '.arq', 'runs', id, 'run.json'));
+    expect((await runCli(['runs'], dir)).stdout).toContain(`${id}  resumable  interrupted`);
+    const result = await resume(dir, id);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('outputs: {"sum":"12"}\n');
+  });
+
+  it('refuses a changed workflow unless --force, and a run that already ended', async () => {
+    const dir = freshDir();
+    const id = await killWhen(dir, 'two | waiting');
+    writeFileSync(join(dir, 'wf.yaml'), WORKFLOW.replace('name: resumable', 'name: resumable # edited'));
+    const refused = await resume(dir, id);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(`Workflow file ${join(dir, 'wf.yaml')} changed since run ${id} started; resume with --force to run the current version\n`);
+    const forced = await resume(dir, id, '--force');
+    expect(forced.code).toBe(0);
+    const again = await resume(dir, id);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe(`Run ${id} already ended (succeeded); only an interrupted run can be resumed\n`);
+  });
+});
