@@ -115,6 +115,26 @@ describe('arq runs', () => {
     expect(liveProcesses(markers[0]!)).toEqual([]);
   });
 
+  it('on SIGINT during a step with child processes: exit 130, no process left, finally ran, journal ends cancelled', async () => {
+    const stateDir = join(dir, 'state-sigint-children');
+    const marker = uniqueSleep();
+    markers.push(marker);
+    writeFiles(dir, {
+      'children.yaml': `name: children\nsteps:\n  - id: spawn\n    run: sleep ${marker} & sleep ${marker} & echo spawned; wait\nfinally:\n  - id: cleanup\n    run: echo cleaned > finally.ran\n`,
+    });
+    const cli = startCli(['run', 'children.yaml', '--state-dir', stateDir], dir);
+    await cli.waitFor('spawn | spawned');
+    cli.child.kill('SIGINT');
+    expect((await cli.done).code).toBe(130);
+    expect(readFileSync(join(dir, 'finally.ran'), 'utf8')).toBe('cleaned\n');
+    expect(liveProcesses(marker)).toEqual([]);
+    const runId = readdirSync(join(stateDir, 'runs'))[0]!;
+    const entries = readFileSync(join(stateDir, 'runs', runId, 'journal.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; step?: string; status?: string });
+    expect(entries.map((e) => [e.type, e.step, e.status].filter(Boolean).join(' '))).toEqual([
+      'run.started', 'step.started spawn', 'step.finished spawn cancelled', 'step.started cleanup', 'step.finished cleanup succeeded', 'run.finished cancelled',
+    ]);
+  });
+
   it('leaves a readable journal without run.finished after a second SIGINT, shown as interrupted', async () => {
     const stateDir = join(dir, 'state-sigint2');
     const cli = await startWaiting(stateDir, 'twice');
