@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { arqDist, benchDir, measureInChild, measureProcess, repoDir, stats } from './lib/measure.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 
-const SCENARIOS = ['chain', 'fanout', 'dag', 'shell', 'cli'];
+const SCENARIOS = ['chain', 'fanout', 'dag', 'shell', 'journal', 'cli'];
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => {
   const [key, value = 'true'] = a.replace(/^--/, '').split('=');
@@ -74,8 +74,12 @@ for (const name of SCENARIOS.filter((s) => only.includes(s))) {
       process.stderr.write(`FAILED\n${error.message}\n`);
     }
   }
-  const ref = out.rows.find((r) => r.id === scenario.ref && r.median !== undefined);
-  for (const r of out.rows) if (ref && r.median !== undefined) r.vsRef = r === ref ? 'ref' : r.median / ref.median;
+  // "× ref": against the scenario's reference row, or the row's own `ref` (a scenario of pairs).
+  for (const r of out.rows) {
+    const refId = scenario.rows.find((row) => row.id === r.id)?.ref ?? scenario.ref;
+    const ref = out.rows.find((row) => row.id === refId && row.median !== undefined);
+    if (ref && r.median !== undefined) r.vsRef = r === ref ? 'ref' : r.median / ref.median;
+  }
   results.scenarios.push(out);
   for (const target of scenario.targets) results.targets.push(target(summaries));
 }

@@ -4,7 +4,8 @@
  * programs (the CLI) are spawned and timed from here.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,7 +24,11 @@ export function stats(values) {
   return { median, min: sorted[0], max: sorted.at(-1), n: sorted.length };
 }
 
-function collect(command, args, { cwd = repoDir, timeoutMs = 120_000, env = process.env } = {}) {
+// The CLI rows record their runs somewhere that goes away, never in the repository's .arq/.
+const benchStateDir = mkdtempSync(join(tmpdir(), 'arq-bench-state-'));
+process.on('exit', () => rmSync(benchStateDir, { recursive: true, force: true }));
+
+function collect(command, args, { cwd = repoDir, timeoutMs = 120_000, env = { ...process.env, ARQ_HOME: benchStateDir } } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -38,7 +38,7 @@ export function renderMarkdown(results) {
   lines.push('| Target | Measured | Limit | Result | Detail |');
   lines.push('|---|---:|---:|---|---|');
   for (const t of results.targets) {
-    const result = t.skipped ? 'not measured' : t.pass ? '**PASS**' : '**MISS**';
+    const result = t.skipped ? 'not measured' : t.info ? 'no target' : t.pass ? '**PASS**' : '**MISS**';
     lines.push(`| ${cell(t.name)} | ${cell(t.shown ?? '—')} | ${cell(t.limit)} | ${result} | ${cell(t.detail ?? '')} |`);
   }
   lines.push('');
