@@ -9,7 +9,8 @@ const stamp = (name: string) => BigInt(readFileSync(join(dir, name), 'utf8').tri
 
 /** A branch that records its start, waits (bounded) until `other` has started too, then records its end. */
 const meet = (me: string, other: string) =>
-  `date +%s%N > ${me}.start; sh wait-for.sh ${other}.start; date +%s%N > ${me}.end; echo "${me}=yes" >> "$ARQ_OUTPUT"`;
+  // The stamp is moved into place whole: the other branch must not see the file before it holds the time.
+  `date +%s%N > ${me}.tmp && mv ${me}.tmp ${me}.start; sh wait-for.sh ${other}.start; date +%s%N > ${me}.end; echo "${me}=yes" >> "$ARQ_OUTPUT"`;
 
 describe('a parallel block', () => {
   it('runs its branches at the same time: each one sees the other start before it ends', async () => {
