@@ -14,7 +14,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export type StateConfig = { [key: string]: JsonValue };
 
 /** Named delays the machines use: per-attempt timeouts (ms). Backoffs are waits of the `backoff` actor. */
-export type DelaySpec = { kind: 'timeout'; ms: number };
+export type DelaySpec = { kind: 'timeout'; ms: number; step: string };
 
 export interface CompiledWorkflow {
   readonly workflow: Workflow;
@@ -84,7 +84,7 @@ class Compiler {
     const attempt: StateConfig = { invoke: this.invoke(step, next, fail) };
     if (step.timeoutMs !== undefined) {
       const delay = `timeout:${step.id}`;
-      this.delays.set(delay, { kind: 'timeout', ms: step.timeoutMs });
+      this.delays.set(delay, { kind: 'timeout', ms: step.timeoutMs, step: step.id });
       attempt.after = { [delay]: this.failure(step, true, next, fail) };
     }
     const states: StateConfig = { attempt, ...(step.timeoutMs !== undefined ? this.stopping(step, retries, next, fail) : {}) };

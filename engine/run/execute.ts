@@ -81,7 +81,7 @@ export async function executeStep(frame: Frame, id: string, signal: AbortSignal)
     frame.started.set(id, Date.now());
   }
   const { runtime } = frame;
-  runtime.emit({ type: 'step.started', run: runtime.runId, step: frame.eventId(id), label: node.label, attempt, time: Date.now(), item: frame.itemIndex(), items: frame.itemPath() });
+  runtime.emit({ type: 'step.started', run: runtime.runId, step: frame.eventId(id), label: node.label, attempt, time: Date.now(), item: frame.itemIndex(), items: frame.itemPath(), deadline: frame.deadlines.get(id) });
   const onStop = () => recordStopped(frame, node, attempt);
   signal.addEventListener('abort', onStop, { once: true });
   const work = node.kind === 'action' ? runAction(frame, node, attempt, signal) : runComposite(frame, node, signal);

@@ -47,6 +47,8 @@ export class Frame {
   readonly attempts = new Map<string, number>();
   readonly started = new Map<string, number>();
   readonly nextDelay = new Map<string, number>();
+  /** The absolute deadline of each step's current attempt (steps with a timeout). */
+  readonly deadlines = new Map<string, number>();
   /** The latest attempt of each step, until it has released everything it held. */
   readonly inflight = new Map<string, Promise<unknown>>();
   /** Steps between two attempts: how to record each as stopped (see transitions.ts). */
@@ -106,6 +108,18 @@ export class Frame {
   itemPath(): number[] | undefined {
     const path = this.scope.itemPath();
     return path.length > 1 ? path : undefined;
+  }
+
+  /**
+   * The timeout of the attempt that starts now, as an absolute deadline too (journalled with
+   * step.started). The first attempt of a resumed run that was running when the runner died keeps
+   * its journalled deadline: a crash does not reset a timeout.
+   */
+  timeoutOf(id: string, ms: number): number {
+    const resumed = (this.attempts.get(id) ?? 0) === 0 ? this.runtime.options.replay?.deadlines.get(this.replayKey(id)) : undefined;
+    const left = resumed === undefined ? ms : Math.max(0, resumed - Date.now());
+    this.deadlines.set(id, Date.now() + left);
+    return left;
   }
 
   /** What identifies one run of a step in a journal: its event id and the items around it. */

@@ -16,8 +16,9 @@ function sectionCrashed({ context: { frame }, event }: Args): void {
   frame.instance.halts.main.fail(`Internal error: ${errorMessage(event.error)}`);
 }
 
-function delaysOf(compiled: CompiledWorkflow): Record<string, number> {
-  return Object.fromEntries([...compiled.delays].map(([name, spec]) => [name, spec.ms]));
+/** An attempt's timeout: the step's own, or what was left of it when the run is resumed (Frame.timeoutOf). */
+function delaysOf(compiled: CompiledWorkflow): Record<string, (args: { context: Ctx }) => number> {
+  return Object.fromEntries([...compiled.delays].map(([name, spec]) => [name, ({ context }: { context: Ctx }) => context.frame.timeoutOf(spec.step, spec.ms)]));
 }
 
 /** Adds the two functions the JSON config leaves out: context from input, and invoke inputs carrying the frame. */

@@ -9,6 +9,8 @@
 export interface Replay {
   readonly succeeded: ReadonlyMap<string, unknown>;
   readonly running: ReadonlySet<string>;
+  /** The timeout deadline of a step that was running (steps with a timeout). */
+  readonly deadlines: ReadonlyMap<string, number>;
   /** A retry's absolute deadline: XState does not restore delayed transitions, the journal does. */
   readonly waiting: ReadonlyMap<string, { readonly attempt: number; readonly deadline: number }>;
 }
@@ -24,6 +26,7 @@ export interface ReplayEvent {
   readonly attempt?: number;
   readonly time: number;
   readonly delay_ms?: number;
+  readonly deadline?: number;
 }
 
 export function keyOf(event: ReplayEvent): string {
@@ -36,14 +39,17 @@ export function replayOf(events: readonly ReplayEvent[]): Replay {
   const succeeded = new Map<string, unknown>();
   const running = new Set<string>();
   const waiting = new Map<string, { attempt: number; deadline: number }>();
+  const deadlines = new Map<string, number>();
   for (const event of events) {
     if (event.step === undefined) continue;
     const key = keyOf(event);
     running.delete(key);
     waiting.delete(key);
+    deadlines.delete(key);
     if (event.type === 'step.started') running.add(key);
+    if (event.type === 'step.started' && event.deadline !== undefined) deadlines.set(key, event.deadline);
     if (event.type === 'step.retrying') waiting.set(key, { attempt: event.attempt ?? 1, deadline: event.time + (event.delay_ms ?? 0) });
     if (event.type === 'step.finished' && event.status === 'succeeded') succeeded.set(key, event.outputs ?? {});
   }
-  return { succeeded, running, waiting };
+  return { succeeded, running, waiting, deadlines };
 }

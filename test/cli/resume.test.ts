@@ -131,3 +131,31 @@ describe('arq resume after the runner was killed', () => {
     expect(again.stderr).toBe(`Run ${id} already ended (succeeded); only an interrupted run can be resumed\n`);
   });
 });
+
+describe('arq resume and timeouts', () => {
+  it('keeps the deadline of the attempt that was running: a crash does not reset a timeout', async () => {
+    const dir = tempDir('arq-resume-deadline-');
+    writeFileSync(join(dir, 'wf.yaml'), `name: deadline
+steps:
+  - id: slow
+    run: |
+      echo started
+      for i in $(seq 1 300); do [ -e never ] && break; sleep 0.1; done
+    timeout: 20s
+    continue_on_error: true
+`);
+    const cli = startCli(['run', 'wf.yaml'], dir);
+    await cli.waitFor('slow | started');
+    cli.child.kill('SIGKILL');
+    await cli.done;
+    const id = onlyRun(dir);
+    writeFileSync(join(dir, 'never'), '');
+    const result = await runCli(['resume', id], dir);
+    expect(result.code).toBe(0);
+    const journal = readFileSync(join(dir, '.arq', 'runs', id, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; deadline?: number });
+    const deadlines = journal.filter((e) => e.type === 'step.started').map((e) => e.deadline);
+    expect(deadlines).toHaveLength(2);
+    expect(deadlines[0]).toBeGreaterThan(0);
+    expect(deadlines[1]).toBe(deadlines[0]);
+  });
+});

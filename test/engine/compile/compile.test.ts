@@ -89,7 +89,7 @@ describe('compileWorkflow', () => {
       id: 'g',
       invoke: { src: 'group', input: { id: 'g' }, onDone: { target: `#${id}.$done`, actions: stepDone('g') }, onError: [{ target: `#${id}.$failed`, actions: failed('g', 'fail') }] },
     });
-    expect([...compiled.delays]).toEqual([['timeout:b', { kind: 'timeout', ms: 2000 }]]);
+    expect([...compiled.delays]).toEqual([['timeout:b', { kind: 'timeout', ms: 2000, step: 'b' }]]);
   });
 
   it('compiles a DAG list to one coordinator state, and each node to a one-step unit machine', async () => {
