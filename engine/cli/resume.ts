@@ -1,6 +1,5 @@
 /** `arq resume RUN`: go on with an interrupted run from its journal; what succeeded is not run again. */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { RunEvent } from '../run/events.js';
@@ -9,6 +8,7 @@ import { readDotenvFile } from '../store/dotenv.js';
 import { findRun, type RunInfo } from '../store/history.js';
 import { readJournal, type JournalEntry, type RunStartedEntry } from '../store/journal.js';
 import { JOURNAL, resolveStateDir } from '../store/paths.js';
+import { workflowHash } from '../store/hash.js';
 import { RunRecorder } from '../store/recorder.js';
 import { EXIT } from './exit.js';
 import { loadChecked } from './load.js';
@@ -36,18 +36,14 @@ function startOf(run: RunInfo, entries: readonly JournalEntry[]): RunStartedEntr
   return started;
 }
 
-function fileHash(file: string, runId: string): string {
-  try {
-    return createHash('sha256').update(readFileSync(file)).digest('hex');
-  } catch {
-    throw new UsageError('resume.no_file', `The workflow file of run ${runId}, ${file}, cannot be read; it is needed to resume the run`);
-  }
+function checkReadable(file: string, runId: string): void {
+  if (!existsSync(file)) throw new UsageError('resume.no_file', `The workflow file of run ${runId}, ${file}, is gone; it is needed to resume the run`);
 }
 
 /** A changed workflow may not match the journal: refused unless the user says so. */
 function checkHash(started: RunStartedEntry, hash: string, force: boolean | undefined): void {
   if (hash === started.hash || force) return;
-  throw new UsageError('resume.changed', `Workflow file ${started.file} changed since run ${started.run} started; resume with --force to run the current version`);
+  throw new UsageError('resume.changed', `Workflow file ${started.file} (or a sub-workflow it calls) changed since run ${started.run} started; resume with --force to run the current version`);
 }
 
 export async function resumeCommand(prefix: string, options: ResumeCommandOptions): Promise<number> {
@@ -56,9 +52,10 @@ export async function resumeCommand(prefix: string, options: ResumeCommandOption
   checkResumable(run);
   const { entries } = readJournal(join(run.dir, JOURNAL));
   const started = startOf(run, entries);
-  const hash = fileHash(started.file, started.run);
-  checkHash(started, hash, options.force);
+  checkReadable(started.file, started.run);
   const workflow = await loadChecked(started.file);
+  const hash = workflowHash(workflow);
+  checkHash(started, hash, options.force);
   const recorder = RunRecorder.resume({ stateDir, runId: started.run, workflow: workflow.name, file: started.file, hash, workdir: started.workdir }, entries);
   const report = createReporter(options.json ? 'json' : process.stdout.isTTY ? 'tty' : 'plain');
   const onEvent = (event: RunEvent) => {

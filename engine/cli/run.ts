@@ -2,8 +2,7 @@
  * `arq run FILE`: check, then run with progress, recorded in the state directory; SIGINT/SIGTERM
  * cancel cleanly, a second SIGINT kills at once.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError, WorkflowError } from '../errors.js';
 import { loadWorkflowFile } from '../load/load.js';
@@ -14,6 +13,7 @@ import { newRunId, runWorkflow, scratchDirs, type RunOptions, type RunResult } f
 import { readDotenvFile } from '../store/dotenv.js';
 import { resolveStateDir } from '../store/paths.js';
 import { RunRecorder } from '../store/recorder.js';
+import { workflowHash } from '../store/hash.js';
 import { killAllTrackedSync } from '../../steps/os/process-tree.js';
 import { EXIT } from './exit.js';
 import { loadChecked } from './load.js';
@@ -81,7 +81,7 @@ function openRecorder(file: string, workflow: Workflow, runId: string, options: 
     runId,
     workflow: workflow.name,
     file: resolve(file),
-    hash: createHash('sha256').update(readFileSync(file)).digest('hex'),
+    hash: workflowHash(workflow),
     workdir: resolve(options.workdir ?? process.cwd()),
     onError: (error) => process.stderr.write(`arq: cannot write the run's record (${error instanceof Error ? error.message : String(error)}); the run goes on without it\n`),
   });

@@ -123,7 +123,7 @@ describe('arq resume after the runner was killed', () => {
     writeFileSync(join(dir, 'wf.yaml'), WORKFLOW.replace('name: resumable', 'name: resumable # edited'));
     const refused = await resume(dir, id);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe(`Workflow file ${join(dir, 'wf.yaml')} changed since run ${id} started; resume with --force to run the current version\n`);
+    expect(refused.stderr).toBe(`Workflow file ${join(dir, 'wf.yaml')} (or a sub-workflow it calls) changed since run ${id} started; resume with --force to run the current version\n`);
     const forced = await resume(dir, id, '--force');
     expect(forced.code).toBe(0);
     const again = await resume(dir, id);
@@ -157,5 +157,32 @@ steps:
     expect(deadlines).toHaveLength(2);
     expect(deadlines[0]).toBeGreaterThan(0);
     expect(deadlines[1]).toBe(deadlines[0]);
+  });
+});
+
+describe('arq resume and sub-workflows', () => {
+  it('refuses a run whose sub-workflow file changed since it started', async () => {
+    const dir = tempDir('arq-resume-sub-');
+    writeFileSync(join(dir, 'sub.yaml'), 'name: sub\nsteps:\n  - run: echo sub\n');
+    writeFileSync(join(dir, 'wf.yaml'), `name: caller
+steps:
+  - id: wait
+    run: |
+      echo waiting
+      for i in $(seq 1 300); do [ -e go ] && break; sleep 0.1; done
+  - id: call
+    uses: workflow
+    with: { path: sub.yaml }
+`);
+    const cli = startCli(['run', 'wf.yaml'], dir);
+    await cli.waitFor('wait | waiting');
+    cli.child.kill('SIGKILL');
+    await cli.done;
+    writeFileSync(join(dir, 'go'), '');
+    writeFileSync(join(dir, 'sub.yaml'), 'name: sub\nsteps:\n  - run: echo edited\n');
+    const id = onlyRun(dir);
+    const refused = await runCli(['resume', id], dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(`Workflow file ${join(dir, 'wf.yaml')} (or a sub-workflow it calls) changed since run ${id} started; resume with --force to run the current version\n`);
   });
 });
