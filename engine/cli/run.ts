@@ -88,13 +88,14 @@ function openRecorder(file: string, workflow: Workflow, runId: string, options: 
 }
 
 /** Runs with a record; a run refused before it started (a missing secret) leaves no folder behind. */
-export async function runRecorded(recorder: RunRecorder, run: () => Promise<RunResult>): Promise<RunResult> {
+export async function runRecorded(recorder: RunRecorder, run: () => Promise<RunResult>, resumed = false): Promise<RunResult> {
   try {
     const result = await run();
     recorder.close();
     return result;
   } catch (error) {
-    if (recorder.started) recorder.close();
+    // A resume refused before it started leaves the interrupted run as it was: never delete it.
+    if (recorder.started || resumed) recorder.close();
     else recorder.discard();
     throw error;
   }

@@ -13,6 +13,8 @@ export type RunEvent =
       duration_ms: number; attempts: number; error?: string; outputs?: unknown; item?: number; items?: number[]; continued?: boolean;
       /** Taken from the journal of an earlier attempt at the run (arq resume), not run again. */
       replayed?: boolean;
+      /** The outputs held a secret and are shown masked (a resume runs the step again). */
+      masked?: boolean;
     }
   | { type: 'run.finished'; run: string; workflow: string; status: RunStatus; time: number; duration_ms: number; outputs?: unknown; error?: string };
 

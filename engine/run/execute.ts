@@ -21,6 +21,9 @@ export class Replayed {
   constructor(readonly outputs: unknown) {}
 }
 
+/** A step that failed before the run was interrupted: it fails again, with its message, without running. */
+export class ReplayedFailure extends Error {}
+
 /** A step not started because its group is failing or the run is cancelled. */
 export class Halted extends Error {}
 
@@ -50,9 +53,14 @@ async function replayStep(frame: Frame, node: StepNode, signal: AbortSignal): Pr
   if (!replay || node.kind !== 'action') return undefined;
   const key = frame.replayKey(node.id);
   if (replay.succeeded.has(key)) return new Replayed(replay.succeeded.get(key));
-  if (replay.running.has(key) && node.resume === 'fail') {
+  const failure = replay.failed.get(key);
+  if (failure !== undefined) throw new ReplayedFailure(failure);
+  const running = replay.running.get(key);
+  if (running !== undefined && node.resume === 'fail') {
     throw new StepError('resume.fail', 'The runner stopped while this step ran, and the step says resume: fail');
   }
+  // The attempt that was running runs again as the same attempt: its retries are not handed out twice.
+  if (running !== undefined) frame.attempts.set(node.id, running);
   const waiting = replay.waiting.get(key);
   if (!waiting) return undefined;
   frame.attempts.set(node.id, waiting.attempt + 1);

@@ -107,7 +107,8 @@ export class Frame {
   /** The full item path when foreach steps are nested (events carry it so a run can be resumed). */
   itemPath(): number[] | undefined {
     const path = this.scope.itemPath();
-    return path.length > 1 ? path : undefined;
+    const item = this.itemIndex();
+    return path.length > 1 || (path.length === 1 && item === undefined) ? path : undefined;
   }
 
   /**
@@ -116,8 +117,12 @@ export class Frame {
    * its journalled deadline: a crash does not reset a timeout.
    */
   timeoutOf(id: string, ms: number): number {
-    const resumed = (this.attempts.get(id) ?? 0) === 0 ? this.runtime.options.replay?.deadlines.get(this.replayKey(id)) : undefined;
-    const left = resumed === undefined ? ms : Math.max(0, resumed - Date.now());
+    const replay = (this.attempts.get(id) ?? 0) === 0 ? this.runtime.options.replay : undefined;
+    const key = replay ? this.replayKey(id) : '';
+    const resumed = replay?.deadlines.get(key);
+    // A resumed retry first waits out the rest of its backoff inside the attempt: that wait is not the step's time.
+    const backoff = Math.max(0, (replay?.waiting.get(key)?.deadline ?? 0) - Date.now());
+    const left = resumed === undefined ? ms + backoff : Math.max(0, resumed - Date.now());
     this.deadlines.set(id, Date.now() + left);
     return left;
   }

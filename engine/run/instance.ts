@@ -69,14 +69,14 @@ function workflowEnv(workflow: Workflow, frameLike: Frame): Record<string, strin
 }
 
 /** Creates an instance whose root frame is ready to run. */
-export function createInstance(runtime: Runtime, workflow: Workflow, inputs: Record<string, unknown>, secrets: Record<string, string>, prefix = ''): Frame {
+export function createInstance(runtime: Runtime, workflow: Workflow, inputs: Record<string, unknown>, secrets: Record<string, string>, prefix = '', basePath: readonly number[] = []): Frame {
   const { compiled, machines, nodes } = prepared(workflow);
   const control = new Control();
   const cancelled = () => control.cancelled;
   // finally: runs on cancel too, and each of its steps whatever the ones before it did.
   const halts = { main: new Halt(undefined, cancelled), on_failure: new Halt(undefined, cancelled), finally: new Halt(undefined, () => false, false) };
   const base = { runtime, control, compiled, machines, nodes, inputs, secrets, prefix, halts, startedAt: Date.now(), startedAtText: new Date().toISOString() };
-  const scope = new Scope();
+  const scope = new Scope(undefined, undefined, basePath);
   const env = workflowEnv(workflow, new Frame({ ...base, env: {} }, scope, halts.main, {}, 'main'));
   return new Frame({ ...base, env }, scope, halts.main, env, 'main');
 }

@@ -8,7 +8,10 @@
  */
 export interface Replay {
   readonly succeeded: ReadonlyMap<string, unknown>;
-  readonly running: ReadonlySet<string>;
+  /** Steps that failed: they fail again, with the same message, rather than run a second time. */
+  readonly failed: ReadonlyMap<string, string>;
+  /** Steps that were running, with the attempt they were on. */
+  readonly running: ReadonlyMap<string, number>;
   /** The timeout deadline of a step that was running (steps with a timeout). */
   readonly deadlines: ReadonlyMap<string, number>;
   /** A retry's absolute deadline: XState does not restore delayed transitions, the journal does. */
@@ -27,6 +30,9 @@ export interface ReplayEvent {
   readonly time: number;
   readonly delay_ms?: number;
   readonly deadline?: number;
+  readonly error?: string;
+  /** Outputs that held a secret were masked in the journal: they cannot be replayed. */
+  readonly masked?: boolean;
 }
 
 export function keyOf(event: ReplayEvent): string {
@@ -37,7 +43,8 @@ export function keyOf(event: ReplayEvent): string {
 /** Folds a journal, oldest entry first, into what a resumed run must know. */
 export function replayOf(events: readonly ReplayEvent[]): Replay {
   const succeeded = new Map<string, unknown>();
-  const running = new Set<string>();
+  const failed = new Map<string, string>();
+  const running = new Map<string, number>();
   const waiting = new Map<string, { attempt: number; deadline: number }>();
   const deadlines = new Map<string, number>();
   for (const event of events) {
@@ -46,10 +53,12 @@ export function replayOf(events: readonly ReplayEvent[]): Replay {
     running.delete(key);
     waiting.delete(key);
     deadlines.delete(key);
-    if (event.type === 'step.started') running.add(key);
+    if (event.type === 'step.started') running.set(key, event.attempt ?? 1);
     if (event.type === 'step.started' && event.deadline !== undefined) deadlines.set(key, event.deadline);
     if (event.type === 'step.retrying') waiting.set(key, { attempt: event.attempt ?? 1, deadline: event.time + (event.delay_ms ?? 0) });
-    if (event.type === 'step.finished' && event.status === 'succeeded') succeeded.set(key, event.outputs ?? {});
+    if (event.type !== 'step.finished') continue;
+    if (event.status === 'succeeded' && !event.masked) succeeded.set(key, event.outputs ?? {});
+    if (event.status === 'failed') failed.set(key, event.error ?? 'failed');
   }
-  return { succeeded, running, waiting, deadlines };
+  return { succeeded, failed, running, waiting, deadlines };
 }

@@ -111,5 +111,7 @@ const PRODUCED = ['line', 'error', 'outputs', 'inputs'] as const;
 function maskEvent(event: RunEvent, masks: readonly string[]): RunEvent {
   const masked: Record<string, unknown> = { ...event };
   for (const field of PRODUCED) if (field in masked) masked[field] = maskDeep(masked[field], masks);
+  // Outputs that held a secret are not what the step produced: a resume must not replay them.
+  if (event.type === 'step.finished' && JSON.stringify(masked.outputs) !== JSON.stringify(event.outputs)) masked.masked = true;
   return masked as unknown as RunEvent;
 }

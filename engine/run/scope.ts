@@ -24,6 +24,8 @@ export class Scope {
   constructor(
     readonly parent?: Scope,
     readonly item?: { readonly item: unknown; readonly index: number },
+    /** A sub-workflow's root scope: the items around the step that called it (it cannot read them). */
+    private readonly basePath: readonly number[] = [],
   ) {
     this.steps = parent ? layered(this.local, parent.steps) : this.local;
   }
@@ -38,7 +40,7 @@ export class Scope {
 
   /** The indexes of every foreach item around this scope, outermost first (for nested foreach). */
   itemPath(): number[] {
-    const outer = this.parent?.itemPath() ?? [];
+    const outer = this.parent?.itemPath() ?? [...this.basePath];
     return this.item ? [...outer, this.item.index] : outer;
   }
 

@@ -11,7 +11,8 @@ export async function runSubworkflow(frame: Frame, node: StepNode, given: Record
   const inputs = applyInputs(workflow, given, (message) => new StepError('workflow.input', message));
   const secrets = resolveSecrets(workflow, runtime.options.secretEnv ?? runtime.options.baseEnv);
   runtime.addSecrets(Object.values(secrets));
-  const child = createInstance(runtime, workflow, inputs, secrets, `${frame.instance.prefix}${node.id}/`);
+  // The items around the calling step make its steps' keys (journal, logs, resume) one per item.
+  const child = createInstance(runtime, workflow, inputs, secrets, `${frame.instance.prefix}${node.id}/`, frame.scope.itemPath());
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   signal.addEventListener('abort', onAbort, { once: true });

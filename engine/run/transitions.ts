@@ -6,7 +6,7 @@ import { setTimeout as wait } from 'node:timers/promises';
 import { fromPromise } from 'xstate';
 import type { RetryPolicy } from '../model/types.js';
 import { formatDuration } from '../model/duration.js';
-import { executeStep, Halted, Interrupted, Replayed, Skipped } from './execute.js';
+import { executeStep, Halted, Interrupted, Replayed, ReplayedFailure, Skipped } from './execute.js';
 import type { Frame } from './frame.js';
 import { claim, errorMessage, finishStep } from './record.js';
 
@@ -49,7 +49,7 @@ export function attemptFailed({ context, event }: Args, { id, then, timeout }: S
 
 export function canRetry({ context, event }: Args, { id }: StepParams): boolean {
   const { frame } = context;
-  if (event.error instanceof Halted || frame.halt.halted()) return false;
+  if (event.error instanceof Halted || event.error instanceof ReplayedFailure || frame.halt.halted()) return false;
   return (frame.attempts.get(id) ?? 1) < (frame.node(id).retry?.attempts ?? 1);
 }
 

@@ -1,11 +1,14 @@
 /** The fingerprint of what a run runs: the workflow file and every sub-workflow file it calls. */
 import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import type { Workflow } from '../model/types.js';
 
 function collect(workflow: Workflow, into: Map<string, string>): void {
   for (const node of workflow.stepsById.values()) {
-    if (!node.workflow || into.has(node.workflow.file)) continue;
-    into.set(node.workflow.file, node.workflow.doc.text);
+    // Absolute: `arq run wf.yaml` and a resume from elsewhere must hash the same paths.
+    const file = resolve(node.workflow?.file ?? '');
+    if (!node.workflow || into.has(file)) continue;
+    into.set(file, node.workflow.doc.text);
     collect(node.workflow, into);
   }
 }
