@@ -186,3 +186,72 @@ steps:
     expect(refused.stderr).toBe(`Workflow file ${join(dir, 'wf.yaml')} (or a sub-workflow it calls) changed since run ${id} started; resume with --force to run the current version\n`);
   });
 });
+
+/** Starts `wf.yaml` in `dir`, kills the runner once `text` was printed, and returns the run id. */
+async function killed(dir: string, text: string, args: string[] = ['run', 'wf.yaml'], env?: NodeJS.ProcessEnv): Promise<string> {
+  const cli = startCli(args, dir, env);
+  await cli.waitFor(text);
+  cli.child.kill('SIGKILL');
+  await cli.done;
+  return onlyRun(dir);
+}
+
+const WAIT_FOR_GO = 'for i in $(seq 1 300); do [ -e go ] && break; sleep 0.1; done';
+
+describe('arq resume: what the review found', () => {
+  it('leaves the interrupted run as it was when the resume is refused (a secret now missing)', async () => {
+    const dir = tempDir('arq-resume-refused-');
+    writeFileSync(join(dir, 'wf.yaml'), `name: s\nsecrets:\n  T: { env: TOK }\nsteps:\n  - id: wait\n    run: echo waiting; ${WAIT_FOR_GO}\n`);
+    const id = await killed(dir, 'wait | waiting', ['run', 'wf.yaml'], { ...process.env, TOK: 'x1' });
+    const env = { ...process.env };
+    delete env.TOK;
+    const refused = await runCli(['resume', id], dir, env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe('Secret "T" is missing: set the environment variable TOK\n');
+    expect((await runCli(['runs'], dir)).stdout).toContain(`${id}  s         interrupted`);
+  });
+
+  it('replays each item of a foreach that calls a sub-workflow with its own results', async () => {
+    const dir = tempDir('arq-resume-subitems-');
+    writeFileSync(join(dir, 'sub.yaml'), `name: sub\ninputs:\n  x: { type: string }\nsteps:\n  - id: inner\n    run: |\n      echo "\${{ inputs.x }}" >> marks\n      if [ "\${{ inputs.x }}" = c ]; then echo waiting; ${WAIT_FOR_GO}; fi\n      echo "r=\${{ inputs.x }}-done" >> "$ARQ_OUTPUT"\noutputs:\n  r: \${{ steps.inner.outputs.r }}\n`);
+    writeFileSync(join(dir, 'wf.yaml'), `name: loop\nsteps:\n  - id: loop\n    foreach: [a, b, c]\n    concurrency: 1\n    uses: workflow\n    with: { path: sub.yaml, inputs: { x: "\${{ item }}" } }\noutputs:\n  all: \${{ join(steps.loop.outputs.*.r, ',') }}\n`);
+    const id = await killed(dir, 'waiting');
+    writeFileSync(join(dir, 'go'), '');
+    const result = await runCli(['resume', id], dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('outputs: {"all":"a-done,b-done,c-done"}\n');
+    expect(marks(dir)).toEqual(['a', 'b', 'c', 'c']);
+  });
+
+  it('does not run a failed step again when the runner died during on_failure', async () => {
+    const dir = tempDir('arq-resume-onfailure-');
+    writeFileSync(join(dir, 'wf.yaml'), `name: rb\nsteps:\n  - id: deploy\n    run: echo deploy >> marks; exit 1\non_failure:\n  - id: rb1\n    run: echo rb1 >> marks\n  - id: rb2\n    run: echo rb2 >> marks; echo waiting; ${WAIT_FOR_GO}\n`);
+    const id = await killed(dir, 'rb2 | waiting');
+    writeFileSync(join(dir, 'go'), '');
+    const result = await runCli(['resume', id], dir);
+    expect(result.code).toBe(1);
+    expect(marks(dir)).toEqual(['deploy', 'rb1', 'rb2', 'rb2']);
+    expect(result.stdout).toContain('✗ deploy failed (0ms): Command failed with exit code 1: echo deploy >> marks; exit 1\n');
+  });
+
+  it('resumes a workflow that calls a sub-workflow by a relative path, unchanged, without --force', async () => {
+    const dir = tempDir('arq-resume-relative-');
+    writeFileSync(join(dir, 'sub.yaml'), 'name: sub\nsteps:\n  - run: echo sub\n');
+    writeFileSync(join(dir, 'wf.yaml'), `name: caller\nsteps:\n  - id: wait\n    run: echo waiting; ${WAIT_FOR_GO}\n  - id: call\n    uses: workflow\n    with: { path: sub.yaml }\n`);
+    const id = await killed(dir, 'wait | waiting');
+    writeFileSync(join(dir, 'go'), '');
+    const result = await runCli(['resume', id], dir);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  it('gives a resumed retry its whole timeout after the rest of its backoff', async () => {
+    const dir = tempDir('arq-resume-backoff-timeout-');
+    writeFileSync(join(dir, 'wf.yaml'), `name: bt\nsteps:\n  - id: flaky\n    run: echo flaky >> marks; [ -e pass ] || exit 1\n    timeout: 1s\n    retry: { attempts: 2, backoff: 2s, factor: 1 }\n`);
+    const id = await killed(dir, '↻ flaky attempt 1 failed');
+    writeFileSync(join(dir, 'pass'), '');
+    const result = await runCli(['resume', id], dir);
+    expect(result.code).toBe(0);
+    expect(marks(dir)).toEqual(['flaky', 'flaky']);
+  });
+});
