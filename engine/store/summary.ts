@@ -38,7 +38,11 @@ export interface RunSummary {
 }
 
 const iso = (time: number) => new Date(time).toISOString();
-const stepKey = (event: { step: string; item?: number }) => (event.item === undefined ? event.step : `${event.step}[${event.item}]`);
+/** `deploy`, `fe[2]`, `call/inner[0.1]`: one entry per step and foreach item, however nested. */
+const stepKey = (event: { step: string; item?: number; items?: readonly number[] }) => {
+  const path = event.items ?? (event.item === undefined ? [] : [event.item]);
+  return path.length ? `${event.step}[${path.join('.')}]` : event.step;
+};
 
 /** Brings a summary up to date with one journal entry. */
 export function applyEntry(summary: RunSummary, entry: JournalEntry): void {

@@ -24,7 +24,8 @@ describe('the run lock', () => {
   it('holds the owner pid and is released by its owner', () => {
     const dir = runFolder();
     acquireLock(dir, 'r1');
-    expect(readFileSync(join(dir, 'lock'), 'utf8')).toBe(`${process.pid}\n`);
+    const start = readFileSync(`/proc/${process.pid}/stat`, 'latin1').split(') ')[1]!.split(' ')[19];
+    expect(readFileSync(join(dir, 'lock'), 'utf8')).toBe(`${process.pid} ${start}\n`);
     expect(isLockHeld(dir)).toBe(true);
     releaseLock(dir);
     expect(lockOwner(dir)).toBeUndefined();
@@ -53,6 +54,22 @@ describe('the run lock', () => {
     writeFileSync(join(dir, 'lock'), `${process.ppid}\n`);
     releaseLock(dir);
     expect(lockOwner(dir)).toBe(process.ppid);
+  });
+
+  it('sees a lock whose pid now belongs to another process (a reused pid) as not held', () => {
+    const dir = runFolder();
+    writeFileSync(join(dir, 'lock'), `${process.pid} 1\n`);
+    expect(isLockHeld(dir)).toBe(false);
+    acquireLock(dir, 'r-reused');
+    expect(isLockHeld(dir)).toBe(true);
+    releaseLock(dir);
+  });
+
+  it('lets only one of two takeovers of a stale lock win', () => {
+    const dir = runFolder();
+    writeFileSync(join(dir, 'lock'), `${deadPid()}\n`);
+    writeFileSync(join(dir, 'lock.takeover'), `${process.pid}\n`);
+    expect(() => acquireLock(dir, 'r-race', 999_999)).toThrow('Run r-race is being taken over by another process');
   });
 
   it('treats a damaged lock file as not held', () => {
