@@ -64,7 +64,9 @@ export async function resumeCommand(prefix: string, options: ResumeCommandOption
   };
   const secretEnv = options.secretsFile ? readDotenvFile(options.secretsFile) : undefined;
   const replay = replayOf(entries as readonly ReplayEvent[]);
-  const result = await runRecorded(recorder, () => runWithSignals(workflow, { inputs: started.inputs, workdir: started.workdir, onEvent, runId: started.run, secretEnv, replay }), true);
+  // The first start of the run: `run.started_at` and the run's duration count from it.
+  const startedAt = entries.find((e) => e.type === 'run.started')?.time;
+  const result = await runRecorded(recorder, () => runWithSignals(workflow, { inputs: started.inputs, workdir: started.workdir, onEvent, runId: started.run, secretEnv, replay, startedAt }), true);
   if (!options.json && Object.keys(result.outputs).length) process.stdout.write(`outputs: ${JSON.stringify(result.outputs)}\n`);
   return result.status === 'succeeded' ? EXIT.ok : result.status === 'cancelled' ? EXIT.interrupted : EXIT.failed;
 }

@@ -72,10 +72,11 @@ function workflowEnv(workflow: Workflow, frameLike: Frame): Record<string, strin
 export function createInstance(runtime: Runtime, workflow: Workflow, inputs: Record<string, unknown>, secrets: Record<string, string>, prefix = '', basePath: readonly number[] = []): Frame {
   const { compiled, machines, nodes } = prepared(workflow);
   const control = new Control();
+  const startedAt = prefix === '' ? (runtime.options.startedAt ?? Date.now()) : Date.now();
   const cancelled = () => control.cancelled;
   // finally: runs on cancel too, and each of its steps whatever the ones before it did.
   const halts = { main: new Halt(undefined, cancelled), on_failure: new Halt(undefined, cancelled), finally: new Halt(undefined, () => false, false) };
-  const base = { runtime, control, compiled, machines, nodes, inputs, secrets, prefix, halts, startedAt: Date.now(), startedAtText: new Date().toISOString() };
+  const base = { runtime, control, compiled, machines, nodes, inputs, secrets, prefix, halts, startedAt, startedAtText: new Date(startedAt).toISOString() };
   const scope = new Scope(undefined, undefined, basePath);
   const env = workflowEnv(workflow, new Frame({ ...base, env: {} }, scope, halts.main, {}, 'main'));
   return new Frame({ ...base, env }, scope, halts.main, env, 'main');

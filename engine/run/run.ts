@@ -21,6 +21,8 @@ export interface RunOptions {
   readonly onEvent?: EventSink;
   /** An interrupted run's journal, read back: its succeeded steps are not run again (arq resume). */
   readonly replay?: Replay;
+  /** When the run first started (a resumed run keeps it for `run.started_at` and its duration). */
+  readonly startedAt?: number;
   /** Aborting cancels the run: running steps are stopped, finally: still runs. */
   readonly signal?: AbortSignal;
   readonly runId?: string;
@@ -94,9 +96,9 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions = {}):
   const runId = options.runId ?? newRunId();
   const scratch = mkdtempSync(join(tmpdir(), 'arq-run-'));
   scratchDirs.add(scratch);
-  const runtime = new Runtime({ runId, workdir: resolve(options.workdir ?? process.cwd()), tmpdir: scratch, baseEnv, secretEnv, replay: options.replay, onEvent: options.onEvent, secretValues: Object.values(secrets) });
-  const started = Date.now();
-  runtime.emit({ type: 'run.started', run: runId, workflow: workflow.name, time: started, inputs, resumed: options.replay ? true : undefined });
+  const started = options.startedAt ?? Date.now();
+  const runtime = new Runtime({ runId, workdir: resolve(options.workdir ?? process.cwd()), tmpdir: scratch, baseEnv, secretEnv, replay: options.replay, startedAt: started, onEvent: options.onEvent, secretValues: Object.values(secrets) });
+  runtime.emit({ type: 'run.started', run: runId, workflow: workflow.name, time: Date.now(), inputs, resumed: options.replay ? true : undefined });
   try {
     const { result, steps } = await startAndRun(runtime, workflow, inputs, secrets, options.signal);
     const durationMs = Date.now() - started;

@@ -7,6 +7,8 @@ export interface RuntimeOptions {
   readonly tmpdir: string;
   /** The environment children start from (process.env unless a test says otherwise). */
   readonly baseEnv: Readonly<Record<string, string>>;
+  /** When the run first started (for `run.started_at`). */
+  readonly startedAt?: number;
   /** What an interrupted run had done (arq resume): succeeded steps are not run again. */
   readonly replay?: import('./replay.js').Replay;
   /** Where secrets are looked up: the environment plus a --secrets-file (defaults to baseEnv). */
