@@ -28,6 +28,11 @@ export interface StepContext {
   readonly attempt: number;
   /** The run's working directory: relative paths are resolved against it. */
   readonly workdir: string;
+  /**
+   * Folders a step may touch: the run's working directory and the workflow's `permissions.paths`
+   * (absolute). A file step refuses any other path, however it is spelt (../, symlinks).
+   */
+  readonly allowedPaths: readonly string[];
   /** A scratch directory private to this run, removed when the run ends. */
   readonly tmpdir: string;
   /** The full environment for child processes (process env + workflow, block and step env). */

@@ -95,6 +95,7 @@ export async function checkWorkflow(doc: LoadedDocument, options: CheckOptions =
   const workflow: Workflow = {
     file: doc.file, name: nameOf(doc.file, raw), doc, env, outputs, main, onFailure, finally: fin,
     inputs: buildInputs(checker, raw.inputs), secrets: buildSecrets(checker, raw.secrets), stepsById: builder.byId,
+    allowedPaths: asList(asRecord(raw.permissions)?.paths).filter((p): p is string => typeof p === 'string'),
   };
   const stack = options.stack ?? [resolve(doc.file)];
   const problems = [...checker.problems, ...(await checkSubworkflows(checker, builder.subworkflows, stack, checkChild))];

@@ -81,6 +81,8 @@ export interface Workflow {
   readonly onFailure: Block;
   readonly finally: Block;
   readonly outputs?: CompiledValue;
+  /** `permissions.paths` as written: folders file steps may touch besides the working directory. */
+  readonly allowedPaths: readonly string[];
   /** Every step of the workflow by id (sub-workflows excluded). */
   readonly stepsById: ReadonlyMap<string, StepNode>;
 }

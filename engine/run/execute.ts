@@ -1,4 +1,5 @@
 /** Runs one attempt of a step: decide whether it runs, resolve its inputs, call its type. */
+import { resolve } from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
 import { builtinSteps } from '../../steps/registry.js';
 import { StepError, type LogStream, type StepContext } from '../../steps/contract.js';
@@ -157,6 +158,12 @@ function showExpressions(error: unknown, node: StepNode): unknown {
   return error;
 }
 
+/** The working directory and the workflow's `permissions.paths`, absolute (relative ones from the working directory). */
+function allowedPaths(frame: Frame): string[] {
+  const { workdir } = frame.runtime.options;
+  return [workdir, ...frame.instance.compiled.workflow.allowedPaths.map((p) => resolve(workdir, p))];
+}
+
 function stepContext(frame: Frame, node: StepNode, attempt: number, signal: AbortSignal, env: Readonly<Record<string, string>>): StepContext {
   const { runtime } = frame;
   const step = frame.eventId(node.id);
@@ -164,6 +171,7 @@ function stepContext(frame: Frame, node: StepNode, attempt: number, signal: Abor
   return {
     signal, stepId: node.id, attempt, env,
     workdir: runtime.options.workdir, tmpdir: runtime.options.tmpdir,
+    allowedPaths: allowedPaths(frame),
     log: (stream: LogStream, line: string) => runtime.emit({ type: 'step.log', run: runtime.runId, step, stream, line, time: Date.now(), item }),
   };
 }

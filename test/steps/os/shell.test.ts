@@ -39,6 +39,7 @@ function fakeContext(env: Record<string, string> = {}): FakeContext {
     stepId: 'test',
     attempt: 1,
     workdir: dir,
+    allowedPaths: [dir],
     tmpdir: join(dir, 'tmp'),
     env: { ...(process.env as Record<string, string>), ...env },
     log(stream, line) {
