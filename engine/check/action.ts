@@ -6,10 +6,11 @@ import type { StepType } from '../../steps/contract.js';
 import { validatorFor, type ErrorObject } from './ajv.js';
 import { asRecord, type Checker } from './checker.js';
 import { closest } from './closest.js';
+import { isModulePath } from './custom.js';
 import { describeValue, schemaIssues } from './schema-errors.js';
 
 export interface ActionParts {
-  readonly fields: { uses?: string; with?: CompiledValue; scriptVars?: ScriptVar[] };
+  readonly fields: { uses?: string; with?: CompiledValue; scriptVars?: ScriptVar[]; custom?: StepType };
   readonly workflow?: { path: YamlPath; file: unknown; inputs: unknown };
 }
 
@@ -79,18 +80,20 @@ function unknownType(checker: Checker, uses: string, path: YamlPath): void {
 }
 
 /** Checks and compiles one action step. */
-export function buildAction(checker: Checker, step: Record<string, unknown>, path: YamlPath, contexts: readonly string[], defaultShell?: string): ActionParts {
+export function buildAction(checker: Checker, step: Record<string, unknown>, path: YamlPath, contexts: readonly string[], defaultShell?: string, custom: ReadonlyMap<string, StepType> = new Map()): ActionParts {
   // A `run:` or `uses:` that is not a string is already a schema problem: there is no type to check.
   if (typeof step.run !== 'string' && typeof step.uses !== 'string') return { fields: {} };
   const action = rawAction(step, path, defaultShell);
   if (action.uses === 'workflow') return workflowAction(checker, action, path, contexts);
-  const type = builtinSteps.get(action.uses);
+  const type = custom.get(action.uses) ?? builtinSteps.get(action.uses);
   if (!type) {
-    unknownType(checker, action.uses, path);
+    // A module that did not load was reported where it was loaded.
+    if (!isModulePath(action.uses)) unknownType(checker, action.uses, path);
     return { fields: { uses: action.uses } };
   }
   if (step.with === undefined || asRecord(step.with)) checkInputs(checker, type, action);
-  return { fields: compileInputs(checker, type, action, contexts) };
+  const fields = compileInputs(checker, type, action, contexts);
+  return { fields: custom.has(action.uses) ? { ...fields, uses: action.uses, custom: type } : fields };
 }
 
 function checkWorkflowWith(checker: Checker, action: RawAction, path: YamlPath): void {

@@ -5,6 +5,7 @@ import { parseDuration } from '../model/duration.js';
 import type { Block, RetryPolicy, StepKind, StepNode } from '../model/types.js';
 import { asList, asRecord, type Checker } from './checker.js';
 import type { StepList, StepTree } from './tree.js';
+import type { StepType } from '../../steps/contract.js';
 import { buildAction, type ActionParts } from './action.js';
 import { checkDurations } from './durations.js';
 
@@ -34,6 +35,8 @@ export class StepBuilder {
     readonly tree: StepTree,
     private readonly defaults: Defaults,
     private readonly userIds: ReadonlySet<string>,
+    /** Custom step types by their `uses:` path, loaded before the build (custom.ts). */
+    private readonly custom: ReadonlyMap<string, StepType> = new Map(),
   ) {}
 
   /** Builds a list of steps owned by `owner` (a composite step or a root section). */
@@ -177,7 +180,7 @@ export class StepBuilder {
   }
 
   private fillAction(node: DraftStep, step: Record<string, unknown>, path: YamlPath, contexts: readonly string[]): void {
-    const parts: ActionParts = buildAction(this.checker, step, path, contexts, this.defaults.shell);
+    const parts: ActionParts = buildAction(this.checker, step, path, contexts, this.defaults.shell, this.custom);
     Object.assign(node, parts.fields);
     if (parts.workflow) this.subworkflows.push(Object.assign(node, { pendingWorkflow: parts.workflow }));
   }

@@ -8,6 +8,7 @@ import type { Block, StepNode, Workflow } from '../model/types.js';
 import { validatorFor } from './ajv.js';
 import { asList, asRecord, Checker } from './checker.js';
 import { checkNeeds } from './dag.js';
+import { loadCustomSteps } from './custom.js';
 import { checkDurations } from './durations.js';
 import { buildInputs, buildSecrets } from './inputs.js';
 import { RefChecker } from './refs.js';
@@ -82,7 +83,9 @@ export async function checkWorkflow(doc: LoadedDocument, options: CheckOptions =
   const userIds = new Set<string>();
   for (const key of ['steps', 'on_failure', 'finally']) collectIds(raw[key], userIds);
   const tree = new StepTree();
-  const builder = new StepBuilder(checker, tree, defaultsOf(raw), userIds);
+  const custom = await loadCustomSteps(doc);
+  checker.problems.push(...custom.problems);
+  const builder = new StepBuilder(checker, tree, defaultsOf(raw), userIds, custom.steps);
   checkDurations(checker, asRecord(raw.defaults) ?? {}, ['defaults']);
   const sections = { main: section(tree, '#main'), onFailure: section(tree, '#on_failure'), finally: section(tree, '#finally'), outputs: section(tree, '#outputs') };
   const main: Block = builder.buildBlock(raw.steps, ['steps'], sections.main, BASE_CONTEXTS);

@@ -1,6 +1,7 @@
 /** The checked workflow: what the compiler and the runtime work from. */
 import type { CompiledCondition, CompiledValue, ScriptVar } from '../expr/index.js';
 import type { YamlPath, LoadedDocument } from '../load/load.js';
+import type { StepType } from '../../steps/contract.js';
 
 /** Retry policy of a step; `attempts` counts the first attempt too. */
 export interface RetryPolicy {
@@ -49,6 +50,8 @@ export interface StepNode {
   readonly concurrency?: number;
   /** Composite steps: named outputs computed from the inner steps. */
   readonly outputs?: CompiledValue;
+  /** `uses: ./module.js`: the step type the module exports. */
+  readonly custom?: StepType;
   /** `uses: workflow`: the checked sub-workflow. */
   readonly workflow?: Workflow;
 }

@@ -143,7 +143,7 @@ async function runAction(frame: Frame, node: StepNode, attempt: number, signal: 
   const env = stepEnv(frame, node);
   const input = node.with ? evaluateValue(node.with, isConstant(node.with) ? NO_CONTEXT : frame.evalContext(env)) : {};
   if (node.uses === 'workflow') return runSubworkflow(frame, node, input as Record<string, unknown>, signal);
-  const type = builtinSteps.get(node.uses!)!;
+  const type = node.custom ?? builtinSteps.get(node.uses!)!;
   if (node.with && !isConstant(node.with)) checkInput(node, type.input, input);
   const running = type.run(input as Record<string, unknown>, stepContext(frame, node, attempt, signal, processEnv(frame, node, env)));
   return node.scriptVars ? running.catch((error: unknown) => Promise.reject(showExpressions(error, node))) : running;

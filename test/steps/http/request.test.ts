@@ -42,7 +42,7 @@ function fakeContext() {
   const controller = new AbortController();
   const logs: Array<[LogStream, string]> = [];
   const ctx: StepContext = {
-    signal: controller.signal, stepId: 'test', attempt: 1, workdir: '/', tmpdir: '/tmp', env: {},
+    signal: controller.signal, stepId: 'test', attempt: 1, workdir: '/', allowedPaths: ['/'], tmpdir: '/tmp', env: {},
     log: (stream, line) => void logs.push([stream, line]),
   };
   return { ctx, controller, logs };
@@ -189,5 +189,20 @@ describe('http.request failures', () => {
     expect((await stepError(request({ url: 'http://127.0.0.1:1/', method: 'POST', json: 1, body: 'x' }))).message).toBe(
       'Give either `json` or `body` to http.request, not both',
     );
+  });
+});
+
+describe('http step input schemas', () => {
+  it('accept documented inputs and refuse unknown properties', async () => {
+    const { createAjv } = await import('../../../engine/check/ajv.js');
+    const { httpCheck } = await import('../../../steps/http/check.js');
+    const ajv = createAjv();
+    const request = ajv.compile(httpRequest.input);
+    const check = ajv.compile(httpCheck.input);
+    expect(request({ url: 'http://x/', method: 'POST', headers: { a: 'b' }, json: [1], timeout: 10, expect_status: [200, 201] })).toBe(true);
+    expect(request({ url: 'http://x/', expect_status: 200 })).toBe(true);
+    expect(request({ url: 'http://x/', retries: 2 })).toBe(false);
+    expect(check({ url: 'http://x/', status: 204, body_contains: 'ok', json_path: 'a.b', equals: null, max_latency_ms: 5, interval_ms: 0, deadline_ms: 9 })).toBe(true);
+    expect(check({ url: 'http://x/', timeout: 5 })).toBe(false);
   });
 });

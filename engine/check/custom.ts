@@ -1,0 +1,59 @@
+/**
+ * Custom step types: `uses: ./steps/my-step.js` loads a local module that exports the step
+ * contract (`export const step = { type, description, input, run }`, or a default export). The
+ * module is loaded while the workflow is checked, so its inputs are checked like a built-in's.
+ */
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { StepType } from '../../steps/contract.js';
+import type { Problem } from '../errors.js';
+import type { LoadedDocument, YamlPath } from '../load/load.js';
+import { asList, asRecord } from './checker.js';
+
+/** A `uses:` that names a file rather than a registered type. */
+export function isModulePath(uses: string): boolean {
+  return uses.startsWith('./') || uses.startsWith('../') || uses.startsWith('/');
+}
+
+function* usesOf(raw: unknown, path: YamlPath): Generator<{ uses: string; path: YamlPath }> {
+  for (const [index, item] of asList(raw).entries()) {
+    const step = asRecord(item);
+    if (!step) continue;
+    if (typeof step.uses === 'string' && isModulePath(step.uses)) yield { uses: step.uses, path: [...path, index, 'uses'] };
+    yield* usesOf(step.steps, [...path, index, 'steps']);
+    yield* usesOf(step.parallel, [...path, index, 'parallel']);
+  }
+}
+
+function contractOf(module: Record<string, unknown>): StepType | undefined {
+  const candidate = asRecord(module.step) ?? asRecord(module.default);
+  const ok = candidate && typeof candidate.run === 'function' && asRecord(candidate.input) && typeof candidate.type === 'string';
+  return ok ? (candidate as unknown as StepType) : undefined;
+}
+
+async function loadOne(file: string): Promise<StepType | string> {
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' ? 'no such file' : error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return `Cannot load the step module ${file}: ${reason}`;
+  }
+  return contractOf(module) ?? `The step module ${file} exports no step: expected \`export const step = { type, description, input, run }\` (or a default export of that shape)`;
+}
+
+/** Loads every custom step module a workflow names; a module that fails to load is a problem at its `uses:`. */
+export async function loadCustomSteps(doc: LoadedDocument): Promise<{ steps: Map<string, StepType>; problems: Problem[] }> {
+  const steps = new Map<string, StepType>();
+  const problems: Problem[] = [];
+  const data = asRecord(doc.data) ?? {};
+  for (const section of ['steps', 'on_failure', 'finally']) {
+    for (const { uses, path } of usesOf(data[section], [section])) {
+      if (steps.has(uses)) continue;
+      const loaded = await loadOne(resolve(dirname(doc.file), uses));
+      if (typeof loaded === 'string') problems.push({ code: 'step.module', message: loaded, location: doc.locate(path) });
+      else steps.set(uses, loaded);
+    }
+  }
+  return { steps, problems };
+}
