@@ -10,8 +10,9 @@ import { sleep } from './core/sleep.js';
 import { shell } from './os/shell.js';
 import { httpCheck } from './http/check.js';
 import { httpRequest } from './http/request.js';
+import { fsSteps } from './os/fs.js';
 
-const builtins: readonly StepType[] = [shell, noop, log, fail, sleep, httpRequest, httpCheck] as readonly StepType[];
+const builtins: readonly StepType[] = [shell, noop, log, fail, sleep, ...fsSteps, httpRequest, httpCheck] as readonly StepType[];
 
 /** Built-in step types by name. */
 export const builtinSteps: ReadonlyMap<string, StepType> = new Map(builtins.map((s) => [s.type, s]));
