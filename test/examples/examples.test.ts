@@ -1,5 +1,5 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpus, hostname, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkWorkflow } from '../../engine/check/workflow.js';
@@ -24,7 +24,7 @@ const logs = (events: RunEvent[], step: string) => events.flatMap((e) => (e.type
 describe('examples', () => {
   it('every example file is covered by a test below', () => {
     const files = readdirSync(examples).filter((f) => f.endsWith('.yaml')).sort();
-    expect(files).toEqual(['dag.yaml', 'failure-handling.yaml', 'foreach.yaml', 'hello.yaml', 'parallel.yaml', 'retry-timeout.yaml', 'subworkflow.yaml']);
+    expect(files).toEqual(['dag.yaml', 'failure-handling.yaml', 'foreach.yaml', 'hello.yaml', 'parallel.yaml', 'retry-timeout.yaml', 'subworkflow.yaml', 'system-report.yaml']);
   });
 
   it('hello runs its chain in order and passes outputs along', async () => {
@@ -84,6 +84,16 @@ describe('examples', () => {
     expect(logs(events, 'rollback')).toEqual(['restoring snapshot-1']);
     expect(logs(events, 'report')).toEqual(['run ended as failed']);
     expect(result.error).toBe('Step "release" failed: Command failed with exit code 3: if [ "${{ inputs.break }}" = "true" ]; then echo "release failed" >&2; exit 3; fi…\nrelease failed');
+  });
+
+  it('system-report checks the machine and writes a report file from its real figures', async () => {
+    const workflow = await checkWorkflow(await loadWorkflowFile(join(examples, 'system-report.yaml')));
+    const workdir = mkdtempSync(join(tmpdir(), 'arq-example-'));
+    const result = await runWorkflow(workflow, { workdir });
+    expect(result.status).toBe('succeeded');
+    expect(result.outputs).toEqual({ file: join(workdir, 'report', 'system.json'), samples: 2 });
+    const report = JSON.parse(readFileSync(join(workdir, 'report', 'system.json'), 'utf8')) as Record<string, unknown>;
+    expect(report).toEqual({ host: hostname(), cores: cpus().length, memory_mb: Math.round(totalmem() / 2 ** 20), samples: 2 });
   });
 
   it('subworkflow runs another file twice with different inputs', async () => {
