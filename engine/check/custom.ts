@@ -3,11 +3,13 @@
  * contract (`export const step = { type, description, input, run }`, or a default export). The
  * module is loaded while the workflow is checked, so its inputs are checked like a built-in's.
  */
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { StepType } from '../../steps/contract.js';
-import type { Problem } from '../errors.js';
-import type { LoadedDocument, YamlPath } from '../load/load.js';
+import { builtinSteps } from '../../steps/registry.js';
+import { WorkflowError, type Problem } from '../errors.js';
+import { loadWorkflowFile, type LoadedDocument, type YamlPath } from '../load/load.js';
 import { asList, asRecord } from './checker.js';
 
 /** A `uses:` that names a file rather than a registered type. */
@@ -42,10 +44,41 @@ async function loadOne(file: string): Promise<StepType | string> {
   return contractOf(module) ?? `The step module ${file} exports no step: expected \`export const step = { type, description, input, run }\` (or a default export of that shape)`;
 }
 
-/** Loads every custom step module a workflow names; a module that fails to load is a problem at its `uses:`. */
-export async function loadCustomSteps(doc: LoadedDocument): Promise<{ steps: Map<string, StepType>; problems: Problem[] }> {
+/** The file that names custom step types for the workflows of its folder. */
+export const CONFIG_FILE = 'arq.config.yaml';
+
+/**
+ * Custom step types named in `arq.config.yaml` (`steps: { NAME: ./module.js }`) in `dir`: loaded
+ * and registered under their names. A missing file is no config; a bad entry is a problem there.
+ */
+export async function loadConfigSteps(dir: string): Promise<{ steps: Map<string, StepType>; problems: Problem[] }> {
   const steps = new Map<string, StepType>();
   const problems: Problem[] = [];
+  const file = join(dir, CONFIG_FILE);
+  if (!existsSync(file)) return { steps, problems };
+  let config: LoadedDocument;
+  try {
+    config = await loadWorkflowFile(file, { displayPath: file });
+  } catch (error) {
+    if (error instanceof WorkflowError) return { steps, problems: [...error.problems] };
+    throw error;
+  }
+  for (const [name, module] of Object.entries(asRecord(asRecord(config.data)?.steps) ?? {})) {
+    const at = config.locate(['steps', name]);
+    if (builtinSteps.has(name) || name === 'workflow' || typeof module !== 'string') {
+      problems.push({ code: 'config.step', message: typeof module !== 'string' ? `Step type "${name}" must name a module file (e.g. ./steps/${name}.js)` : `Step type "${name}" is built in; give the custom one another name`, location: at });
+      continue;
+    }
+    const loaded = await loadOne(resolve(dir, module));
+    if (typeof loaded === 'string') problems.push({ code: 'step.module', message: loaded, location: at });
+    else steps.set(name, loaded);
+  }
+  return { steps, problems };
+}
+
+/** Loads every custom step module a workflow names, by path or through arq.config.yaml; a module that fails to load is a problem. */
+export async function loadCustomSteps(doc: LoadedDocument): Promise<{ steps: Map<string, StepType>; problems: Problem[] }> {
+  const { steps, problems } = await loadConfigSteps(dirname(resolve(doc.file)));
   const data = asRecord(doc.data) ?? {};
   for (const section of ['steps', 'on_failure', 'finally']) {
     for (const { uses, path } of usesOf(data[section], [section])) {

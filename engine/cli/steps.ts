@@ -1,5 +1,6 @@
 /** `arq steps [TYPE]`: the step types and their input schemas. */
-import { UsageError } from '../errors.js';
+import { UsageError, WorkflowError } from '../errors.js';
+import { CONFIG_FILE, loadConfigSteps } from '../check/custom.js';
 import { builtinSteps } from '../../steps/registry.js';
 import { closest } from '../check/closest.js';
 import { EXIT } from './exit.js';
@@ -18,8 +19,18 @@ const workflowStep = {
   output: { type: 'object', description: 'The outputs of the sub-workflow.' },
 };
 
-function allSteps(): { type: string; description: string; input: object; output?: object }[] {
-  return [...builtinSteps.values(), workflowStep];
+type Listed = { type: string; description: string; input: object; output?: object; custom?: boolean };
+let custom: Listed[] = [];
+
+function allSteps(): Listed[] {
+  return [...builtinSteps.values(), workflowStep, ...custom];
+}
+
+/** Custom types of the current folder's arq.config.yaml, listed under the names it gives them. */
+async function loadCustom(): Promise<void> {
+  const { steps, problems } = await loadConfigSteps(process.cwd());
+  if (problems.length) throw new WorkflowError(problems);
+  custom = [...steps].map(([name, step]) => ({ type: name, description: `${step.description} (custom: ${CONFIG_FILE})`, input: step.input, output: step.output, custom: true }));
 }
 
 function listSteps(json: boolean | undefined): number {
@@ -31,6 +42,7 @@ function listSteps(json: boolean | undefined): number {
 }
 
 export async function stepsCommand(type: string | undefined, options: { json?: boolean }): Promise<number> {
+  await loadCustom();
   if (type === undefined) return listSteps(options.json);
   const step = allSteps().find((s) => s.type === type);
   if (!step) {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WorkflowError } from '../../../engine/errors.js';
+import { runCli } from '../../helpers/cli.js';
 import { checkText, finishedOf, logLines, runText, tempDir, writeFiles } from '../../helpers/workflow.js';
 
 const dir = tempDir('arq-custom-');
@@ -53,5 +54,39 @@ steps:
       // The misspelt key is reported once: its missing twin "name" is not reported again.
       `5:13 input.unknown_key Unknown key "nme" in the inputs of "greet". Did you mean "name"? Expected one of: name`,
     ]);
+  });
+});
+
+describe('custom step types named in arq.config.yaml', () => {
+  const configured = tempDir('arq-config-');
+  writeFiles(configured, {
+    'arq.config.yaml': 'steps:\n  greet: ./lib/greet.mjs\n',
+    'lib/greet.mjs': `export default {
+  type: 'greet',
+  description: 'Greets someone.',
+  input: { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', description: 'Who' } } },
+  run: async (input) => ({ greeting: 'hi ' + input.name }),
+};
+`,
+  });
+
+  it('are used by name by the workflows of their folder', async () => {
+    const { result } = await runText('name: named\nsteps:\n  - id: hi\n    uses: greet\n    with: { name: Bo }\noutputs:\n  g: ${{ steps.hi.outputs.greeting }}\n', configured);
+    expect(result.status).toBe('succeeded');
+    expect(result.outputs).toEqual({ g: 'hi Bo' });
+  });
+
+  it('are listed by arq steps, with their schema', async () => {
+    const list = await runCli(['steps'], configured);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^greet +Greets someone\. \(custom: arq\.config\.yaml\)$/m);
+    const one = await runCli(['steps', 'greet', '--json'], configured);
+    expect(JSON.parse(one.stdout)).toMatchObject({ type: 'greet', input: { required: ['name'] } });
+  });
+
+  it('may not take a built-in name', async () => {
+    writeFiles(configured, { 'clash/arq.config.yaml': 'steps:\n  shell: ./x.mjs\n' });
+    const error = await checkText('name: c\nsteps:\n  - uses: noop\n', join(configured, 'clash')).catch((e: unknown) => e);
+    expect((error as WorkflowError).problems.map((p) => `${p.location.line}:${p.location.column} ${p.message}`)).toEqual(['2:10 Step type "shell" is built in; give the custom one another name']);
   });
 });
