@@ -17,6 +17,3 @@ const builtins: readonly StepType[] = [shell, noop, log, fail, sleep, ...fsSteps
 
 /** Built-in step types by name. */
 export const builtinSteps: ReadonlyMap<string, StepType> = new Map(builtins.map((s) => [s.type, s]));
-
-/** Names that `uses:` accepts besides the step types: handled by the engine itself. */
-export const engineStepNames: readonly string[] = ['workflow'];

@@ -8,6 +8,7 @@ import type { StepList, StepTree } from './tree.js';
 import type { StepType } from '../../steps/contract.js';
 import { buildAction, type ActionParts } from './action.js';
 import { checkDurations } from './durations.js';
+import { isItemBodyId, itemBodyId } from '../model/ids.js';
 
 export const BASE_CONTEXTS = ['inputs', 'env', 'secrets', 'steps', 'run'] as const;
 export const ITEM_CONTEXTS = [...BASE_CONTEXTS, 'item', 'index'] as const;
@@ -118,7 +119,7 @@ export class StepBuilder {
     }
     if (step.id !== undefined) this.firstSeen.set(node.id, [...path, 'id']);
     // arq names the inline body of a foreach `ID__item`: a user id of that form could clash with it.
-    if (node.named && node.id.endsWith('__item')) {
+    if (node.named && isItemBodyId(node.id)) {
       this.checker.report('step.reserved_id', `Step id "${node.id}" is reserved: ids ending in "__item" name the body of a foreach step`, [...path, 'id']);
     }
     this.byId.set(node.id, node);
@@ -172,7 +173,7 @@ export class StepBuilder {
     }
     // The inline body is the action step of each item: the workflow's defaults apply to it.
     const { timeoutMs, retry, continueOnError = false } = this.defaults;
-    const body: DraftStep = { id: `${node.id}__item`, named: false, kind: 'action', label: node.label, path, continueOnError, needs: [], timeoutMs, retry };
+    const body: DraftStep = { id: itemBodyId(node.id), named: false, kind: 'action', label: node.label, path, continueOnError, needs: [], timeoutMs, retry };
     this.fillAction(body, step, path, itemContexts);
     const list: StepList = { kind: 'chain', owner: node, nodes: [body] };
     this.tree.place(body, list, 0);

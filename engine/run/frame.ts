@@ -4,6 +4,7 @@ import type { EvalContext } from '../expr/index.js';
 import type { StepNode } from '../model/types.js';
 import type { Control, Runtime } from './runtime.js';
 import { Halt, Scope } from './scope.js';
+import { shownId } from '../model/ids.js';
 
 export type Section = 'main' | 'on_failure' | 'finally';
 
@@ -101,7 +102,7 @@ export class Frame {
 
   /** The step id events show: a foreach's inline body reports as the foreach step itself. */
   eventId(id: string): string {
-    return this.instance.prefix + (id.endsWith('__item') ? id.slice(0, -6) : id);
+    return this.instance.prefix + shownId(id);
   }
 
   /** The full item path when foreach steps are nested (events carry it so a run can be resumed). */

@@ -2,6 +2,7 @@
 import type { StepNode } from '../model/types.js';
 import type { Frame } from './frame.js';
 import type { StepStatus, StepView } from './scope.js';
+import { shownId } from '../model/ids.js';
 
 export interface Ending {
   readonly status: StepStatus;
@@ -41,7 +42,7 @@ export function finishStep(frame: Frame, node: StepNode, attempt: number, ending
 
 /** `Step "ID" failed: ERROR`, naming the foreach item it failed in; ids as the user wrote them. */
 function failureReason(frame: Frame, node: StepNode, error = 'unknown error'): string {
-  const id = node.id.endsWith('__item') ? node.id.slice(0, -6) : node.id;
+  const id = shownId(node.id);
   const item = frame.itemIndex();
   // A foreach's inline body already named the foreach: `Step "fe" (item 0) failed: ...` is enough.
   if (error.startsWith(`Step "${id}" (item `)) return error;
