@@ -39,6 +39,29 @@ export interface StepContext {
   readonly env: Readonly<Record<string, string>>;
   /** Records one line of the step's log (secrets are masked by the engine). */
   log(stream: LogStream, line: string): void;
+  /** The run this step belongs to (a sub-workflow's steps share their caller's run). */
+  readonly run: RunScope;
+}
+
+/**
+ * What lives as long as the run: files a step keeps (screenshots, reports) and resources shared
+ * by the steps of one run (a browser session, a budget). Every resource is disposed when the run
+ * ends, whether it succeeded, failed, timed out or was cancelled.
+ */
+export interface RunScope {
+  readonly id: string;
+  /**
+   * A folder for files that outlive the run: the run record's `artifacts/` folder when the run is
+   * recorded (arq run), else `<workdir>/.arq-artifacts/<run id>`. Created on first use by the step.
+   */
+  readonly artifactsDir: string;
+  /**
+   * The resource under `key`, created on first use (concurrent callers share one creation).
+   * `dispose` runs once at the end of the run, newest resource first; its errors are logged, never thrown.
+   */
+  resource<T>(key: string, create: () => Promise<T>, dispose: (value: T) => Promise<void>): Promise<T>;
+  /** Disposes one resource now (a `browser.close` step); a key never created is a no-op. */
+  release(key: string): Promise<void>;
 }
 
 /** A step's outputs: read by later steps as `${{ steps.ID.outputs.NAME }}`. */

@@ -32,6 +32,8 @@ export function formatEvent(event: RunEvent, tty = false): string | null {
       const tail = error && event.status !== 'succeeded' ? `: ${error}${event.continued ? ' (continue_on_error)' : ''}` : '';
       return color(colors[event.status], indentRest(head + time + tail), tty);
     }
+    case 'run.warning':
+      return color(33, `! ${event.message}`, tty);
     case 'run.finished': {
       const line = `run ${event.run} ${event.status} in ${formatDuration(event.duration_ms)}`;
       return color(event.status === 'succeeded' ? 32 : 31, indentRest(event.error && event.status !== 'succeeded' ? `${line}: ${event.error}` : line), tty);

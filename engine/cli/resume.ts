@@ -7,7 +7,7 @@ import { replayOf, type ReplayEvent } from '../run/replay.js';
 import { readDotenvFile } from '../store/dotenv.js';
 import { findRun, type RunInfo } from '../store/history.js';
 import { readJournal, type JournalEntry, type RunStartedEntry } from '../store/journal.js';
-import { JOURNAL, resolveStateDir } from '../store/paths.js';
+import { ARTIFACTS, JOURNAL, resolveStateDir } from '../store/paths.js';
 import { workflowHash } from '../store/hash.js';
 import { RunRecorder } from '../store/recorder.js';
 import { EXIT } from './exit.js';
@@ -66,7 +66,7 @@ export async function resumeCommand(prefix: string, options: ResumeCommandOption
   const replay = replayOf(entries as readonly ReplayEvent[]);
   // The first start of the run: `run.started_at` and the run's duration count from it.
   const startedAt = entries.find((e) => e.type === 'run.started')?.time;
-  const result = await runRecorded(recorder, () => runWithSignals(workflow, { inputs: started.inputs, workdir: started.workdir, onEvent, runId: started.run, secretEnv, replay, startedAt }), true);
+  const result = await runRecorded(recorder, () => runWithSignals(workflow, { inputs: started.inputs, workdir: started.workdir, onEvent, runId: started.run, secretEnv, replay, startedAt, artifactsDir: join(recorder.dir, ARTIFACTS) }), true);
   if (!options.json && Object.keys(result.outputs).length) process.stdout.write(`outputs: ${JSON.stringify(result.outputs)}\n`);
   return result.status === 'succeeded' ? EXIT.ok : result.status === 'cancelled' ? EXIT.interrupted : EXIT.failed;
 }

@@ -3,7 +3,7 @@
  * cancel cleanly, a second SIGINT kills at once.
  */
 import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UsageError, WorkflowError } from '../errors.js';
 import { loadWorkflowFile } from '../load/load.js';
 import type { Workflow } from '../model/types.js';
@@ -11,7 +11,7 @@ import { parseInputText } from '../run/inputs.js';
 import type { RunEvent } from '../run/events.js';
 import { newRunId, runWorkflow, scratchDirs, type RunOptions, type RunResult } from '../run/run.js';
 import { readDotenvFile } from '../store/dotenv.js';
-import { resolveStateDir } from '../store/paths.js';
+import { ARTIFACTS, resolveStateDir } from '../store/paths.js';
 import { RunRecorder } from '../store/recorder.js';
 import { workflowHash } from '../store/hash.js';
 import { killAllTrackedSync } from '../../steps/os/process-tree.js';
@@ -136,7 +136,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     recorder.record(event);
     report(event);
   };
-  const result = await runRecorded(recorder, () => runWithSignals(workflow, { inputs, workdir: options.workdir, onEvent, runId, secretEnv }));
+  const result = await runRecorded(recorder, () => runWithSignals(workflow, { inputs, workdir: options.workdir, onEvent, runId, secretEnv, artifactsDir: join(recorder.dir, ARTIFACTS) }));
   if (!options.json && Object.keys(result.outputs).length) process.stdout.write(`outputs: ${JSON.stringify(result.outputs)}\n`);
   return result.status === 'succeeded' ? EXIT.ok : result.status === 'cancelled' ? EXIT.interrupted : EXIT.failed;
 }

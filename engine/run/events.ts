@@ -16,6 +16,8 @@ export type RunEvent =
       /** The outputs held a secret and are shown masked (a resume runs the step again). */
       masked?: boolean;
     }
+  /** Something went wrong outside any step (a run-scoped resource that could not be released). */
+  | { type: 'run.warning'; run: string; time: number; message: string }
   | { type: 'run.finished'; run: string; workflow: string; status: RunStatus; time: number; duration_ms: number; outputs?: unknown; error?: string };
 
 export type EventSink = (event: RunEvent) => void;

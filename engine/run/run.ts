@@ -23,6 +23,8 @@ export interface RunOptions {
   readonly replay?: Replay;
   /** When the run first started (a resumed run keeps it for `run.started_at` and its duration). */
   readonly startedAt?: number;
+  /** Where steps keep files that outlive the run (default `<workdir>/.arq-artifacts/<run id>`). */
+  readonly artifactsDir?: string;
   /** Aborting cancels the run: running steps are stopped, finally: still runs. */
   readonly signal?: AbortSignal;
   readonly runId?: string;
@@ -97,10 +99,17 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions = {}):
   const scratch = mkdtempSync(join(tmpdir(), 'arq-run-'));
   scratchDirs.add(scratch);
   const started = options.startedAt ?? Date.now();
-  const runtime = new Runtime({ runId, workdir: resolve(options.workdir ?? process.cwd()), tmpdir: scratch, baseEnv, secretEnv, replay: options.replay, startedAt: started, onEvent: options.onEvent, secretValues: Object.values(secrets) });
+  const runtime = new Runtime({ runId, workdir: resolve(options.workdir ?? process.cwd()), tmpdir: scratch, baseEnv, secretEnv, replay: options.replay, startedAt: started, onEvent: options.onEvent, secretValues: Object.values(secrets), artifactsDir: options.artifactsDir });
   runtime.emit({ type: 'run.started', run: runId, workflow: workflow.name, time: Date.now(), inputs, resumed: options.replay ? true : undefined });
   try {
-    const { result, steps } = await startAndRun(runtime, workflow, inputs, secrets, options.signal);
+    let outcome;
+    try {
+      outcome = await startAndRun(runtime, workflow, inputs, secrets, options.signal);
+    } finally {
+      // Browser sessions and the like end with the run, however it ended.
+      await runtime.scope.releaseAll();
+    }
+    const { result, steps } = outcome;
     const durationMs = Date.now() - started;
     runtime.emit({ type: 'run.finished', run: runId, workflow: workflow.name, status: result.status, time: Date.now(), duration_ms: durationMs, outputs: result.outputs, error: result.error });
     return { runId, ...maskResult(runtime, result), steps: maskSteps(runtime, steps), durationMs };

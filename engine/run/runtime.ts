@@ -1,4 +1,6 @@
 /** Run-level state shared by every block of a run: events and secrets; per instance: cancel and work left to settle. */
+import { join } from 'node:path';
+import { RunResources } from './resources.js';
 import type { EventSink, RunEvent } from './events.js';
 
 export interface RuntimeOptions {
@@ -16,7 +18,10 @@ export interface RuntimeOptions {
   readonly onEvent?: EventSink;
   /** Secret values to mask as *** in every event. */
   readonly secretValues?: readonly string[];
+  /** Where steps keep files that outlive the run (see RunScope.artifactsDir). */
+  readonly artifactsDir?: string;
 }
+
 
 /** One run: steps of the workflow and of its sub-workflows report here. */
 export class Runtime {
@@ -24,6 +29,8 @@ export class Runtime {
 
   constructor(readonly options: RuntimeOptions) {
     this.addSecrets(options.secretValues ?? []);
+    const artifacts = options.artifactsDir ?? join(options.workdir, '.arq-artifacts', options.runId);
+    this.scope = new RunResources(options.runId, artifacts, (message) => this.emit({ type: 'run.warning', run: this.runId, time: Date.now(), message }));
   }
 
   /**
@@ -40,6 +47,9 @@ export class Runtime {
   get runId(): string {
     return this.options.runId;
   }
+
+  /** Run-scoped resources for steps (StepContext.run). */
+  readonly scope: RunResources;
 
   emit(event: RunEvent): void {
     this.options.onEvent?.(this.masks.length ? maskEvent(event, this.masks) : event);
@@ -108,7 +118,7 @@ function maskDeep(value: unknown, masks: readonly string[]): unknown {
 }
 
 /** Fields of an event that carry what steps produced; the others (type, status, ids) are arq's own words. */
-const PRODUCED = ['line', 'error', 'outputs', 'inputs'] as const;
+const PRODUCED = ['line', 'error', 'outputs', 'inputs', 'message'] as const;
 
 function maskEvent(event: RunEvent, masks: readonly string[]): RunEvent {
   const masked: Record<string, unknown> = { ...event };

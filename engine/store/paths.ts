@@ -20,6 +20,8 @@ export const JOURNAL = 'journal.jsonl';
 export const SUMMARY = 'run.json';
 export const LOCK = 'lock';
 export const LOGS = 'logs';
+/** Files steps keep (screenshots, reports): StepContext.run.artifactsDir. */
+export const ARTIFACTS = 'artifacts';
 
 /**
  * A step's log file name. Step ids are letters, digits, `_` and `-`; a sub-workflow's steps are

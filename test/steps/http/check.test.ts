@@ -1,3 +1,4 @@
+import { RunResources } from '../../../engine/run/resources.js';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -40,7 +41,7 @@ function fakeContext() {
   const logs: Array<[LogStream, string]> = [];
   const waiters: Array<() => void> = [];
   const ctx: StepContext = {
-    signal: controller.signal, stepId: 'test', attempt: 1, workdir: '/', allowedPaths: ['/'], tmpdir: '/tmp', env: {},
+    signal: controller.signal, stepId: 'test', attempt: 1, workdir: '/', run: new RunResources('test-run', '/tmp/arq-test-artifacts'), allowedPaths: ['/'], tmpdir: '/tmp', env: {},
     log(stream, line) {
       logs.push([stream, line]);
       waiters.splice(0).forEach((wake) => wake());

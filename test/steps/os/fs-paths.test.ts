@@ -1,3 +1,4 @@
+import { RunResources } from '../../../engine/run/resources.js';
 import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ afterEach(async () => {
 function context(extra: string[] = []): StepContext {
   return {
     signal: new AbortController().signal, stepId: 'test', attempt: 1, workdir: work,
-    allowedPaths: [work, ...extra], tmpdir: join(root, 'tmp'), env: {}, log: () => undefined,
+    run: new RunResources('test-run', '/tmp/arq-test-artifacts'), allowedPaths: [work, ...extra], tmpdir: join(root, 'tmp'), env: {}, log: () => undefined,
   };
 }
 

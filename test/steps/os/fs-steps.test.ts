@@ -1,3 +1,4 @@
+import { RunResources } from '../../../engine/run/resources.js';
 import { chmod, mkdir, mkdtemp, readFile, readdir, realpath, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ afterEach(async () => {
 function context(): StepContext {
   return {
     signal: controller.signal, stepId: 'test', attempt: 1, workdir: dir,
-    allowedPaths: [dir], tmpdir: join(dir, 'tmp'), env: {}, log: () => undefined,
+    run: new RunResources('test-run', '/tmp/arq-test-artifacts'), allowedPaths: [dir], tmpdir: join(dir, 'tmp'), env: {}, log: () => undefined,
   };
 }
 

@@ -1,3 +1,4 @@
+import { RunResources } from '../../../engine/run/resources.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,7 +40,7 @@ function fakeContext(env: Record<string, string> = {}): FakeContext {
     stepId: 'test',
     attempt: 1,
     workdir: dir,
-    allowedPaths: [dir],
+    run: new RunResources('test-run', '/tmp/arq-test-artifacts'), allowedPaths: [dir],
     tmpdir: join(dir, 'tmp'),
     env: { ...(process.env as Record<string, string>), ...env },
     log(stream, line) {

@@ -1,3 +1,4 @@
+import { RunResources } from '../../../engine/run/resources.js';
 import { readdir, readFile, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +27,7 @@ function fakeContext(controller = new AbortController()): StepContext {
     stepId: 'test',
     attempt: 1,
     workdir: dir,
-    allowedPaths: [dir],
+    run: new RunResources('test-run', '/tmp/arq-test-artifacts'), allowedPaths: [dir],
     tmpdir: dir,
     env: { ...(process.env as Record<string, string>) },
     log() {},
