@@ -66,7 +66,7 @@ function noiseOf(all: readonly ErrorObject[]): Set<ErrorObject> {
   const typos = typoedKeys(all);
   const noise = new Set<ErrorObject>();
   for (const error of all) {
-    if (error.keyword === 'anyOf') for (const branch of branchesOf(error, all)) noise.add(branch);
+    if (error.keyword === 'anyOf' || error.keyword === 'oneOf') for (const branch of branchesOf(error, all)) noise.add(branch);
     if (error.keyword === 'if' || (error.propertyName !== undefined && error.keyword !== 'propertyNames')) noise.add(error);
     if (error.keyword === 'required' && typos.has(`${error.instancePath}|${(error.params as { missingProperty: string }).missingProperty}`)) noise.add(error);
   }
@@ -117,8 +117,27 @@ function wrongValue(ctx: Context): SchemaIssue {
   return { path, where: 'value', code, message };
 }
 
+/** The keys of a `oneOf: [{ required: [a] }, { required: [b] }]`: exactly one of them must be given. */
+function alternativeKeys(error: ErrorObject): string[] | undefined {
+  const branches = (error.parentSchema as { oneOf?: unknown[] } | undefined)?.oneOf ?? [];
+  const keys = branches.map((b) => {
+    const branch = b as { required?: unknown[] };
+    return Object.keys(branch).length === 1 && branch.required?.length === 1 ? String(branch.required[0]) : undefined;
+  });
+  return keys.length && keys.every((k) => k !== undefined) ? (keys as string[]) : undefined;
+}
+
+function oneOfKeys(ctx: Context, keys: readonly string[]): SchemaIssue {
+  const { error, path, data, root } = ctx;
+  const given = keys.filter((k) => error.data !== null && typeof error.data === 'object' && k in error.data);
+  if (!given.length) return { path, where: 'key', code: 'schema.required', message: `Missing one of the keys ${keys.join(', ')} in ${nameAt(path, data, root)}` };
+  return { path, where: 'key', code: 'schema.oneOf', message: `Only one of the keys ${keys.join(', ')} may be given in ${nameAt(path, data, root)}; found ${given.join(' and ')}` };
+}
+
 function describe(ctx: Context): SchemaIssue {
   const { error, path, data, root } = ctx;
+  const alternatives = error.keyword === 'oneOf' ? alternativeKeys(error) : undefined;
+  if (alternatives) return oneOfKeys(ctx, alternatives);
   if (error.keyword === 'additionalProperties') return unknownKey(ctx);
   if (error.keyword === 'propertyNames') return invalidKey(ctx);
   if (error.keyword === 'required') {

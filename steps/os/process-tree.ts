@@ -19,7 +19,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 export interface KillTreeOptions {
   /** How long the group may handle SIGTERM before it gets SIGKILL, in milliseconds. */
   readonly graceMs: number;
+  /** The first signal (SIGTERM unless a service wants another, e.g. SIGINT or SIGQUIT). */
+  readonly signal?: NodeJS.Signals;
 }
+
+/** How a tree ended: it was already gone, the first signal was enough, or it took SIGKILL. */
+export type KillOutcome = 'gone' | 'terminated' | 'killed';
 
 const POLL_MS = 25;
 // SIGKILL cannot be caught, but a process stuck in uninterruptible I/O dies only when the
@@ -60,9 +65,9 @@ export function groupAlive(pgid: number): boolean {
  * Resolves when no member is left alive (or a bounded wait after SIGKILL ran out); never
  * rejects because the group is already gone.
  */
-export async function killTree(pgid: number, { graceMs }: KillTreeOptions): Promise<void> {
+export async function killTree(pgid: number, { graceMs, signal = 'SIGTERM' }: KillTreeOptions): Promise<KillOutcome> {
   if (process.platform === 'win32') return killTreeWindows(pgid);
-  if (!groupAlive(pgid)) return;
+  if (!groupAlive(pgid)) return 'gone';
   // Children that left the group (setsid) are found while the leader still links to them.
   const escaped = process.platform === 'linux' ? escapedDescendants(pgid) : [];
   const signalAll = (signal: NodeJS.Signals) => {
@@ -70,16 +75,36 @@ export async function killTree(pgid: number, { graceMs }: KillTreeOptions): Prom
     for (const pid of escaped) signalProcess(pid, signal);
   };
   const gone = () => !groupAlive(pgid) && !escaped.some(processAlive);
-  signalAll('SIGTERM');
+  signalAll(signal);
   // A stopped process (Ctrl-Z, SIGSTOP) only acts on SIGTERM once it runs again.
   signalAll('SIGCONT');
-  if (await waitUntil(gone, graceMs)) return;
+  if (await waitUntil(gone, graceMs)) return 'terminated';
   signalAll('SIGKILL');
   await waitUntil(gone, AFTER_KILL_WAIT_MS);
+  return 'killed';
 }
 
-/** A process that exists and is not a zombie. */
-function processAlive(pid: number): boolean {
+/**
+ * Stops a process that does not lead a process group (a pid file written by another tool) and
+ * every descendant it has: first signal, up to `graceMs`, then SIGKILL. Linux walks /proc parent
+ * links; elsewhere only the process itself is reached.
+ */
+export async function killProcessTree(pid: number, { graceMs, signal = 'SIGTERM' }: KillTreeOptions): Promise<KillOutcome> {
+  if (process.platform === 'win32') return killTreeWindows(pid);
+  if (!processAlive(pid)) return 'gone';
+  const members = [pid, ...(process.platform === 'linux' ? descendants(pid) : [])];
+  const gone = () => !members.some(processAlive);
+  for (const member of members) signalProcess(member, signal);
+  for (const member of members) signalProcess(member, 'SIGCONT');
+  if (await waitUntil(gone, graceMs)) return 'terminated';
+  for (const member of members) signalProcess(member, 'SIGKILL');
+  await waitUntil(gone, AFTER_KILL_WAIT_MS);
+  return 'killed';
+}
+
+/** A process that exists and is not a zombie (on Windows: one that exists). */
+export function processAlive(pid: number): boolean {
+  if (process.platform !== 'linux') return signalProcess(pid, 0);
   if (!signalProcess(pid, 0)) return false;
   const stat = readStat(String(pid));
   return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
@@ -90,6 +115,15 @@ function processAlive(pid: number): boolean {
  * job control moved them): signalling the group would miss them. Found through /proc parent links.
  */
 export function escapedDescendants(leader: number): number[] {
+  return walkDescendants(leader).filter((child) => child.pgrp !== leader).map((child) => child.pid);
+}
+
+/** Every live descendant of `pid`, found through /proc parent links (Linux). */
+export function descendants(pid: number): number[] {
+  return walkDescendants(pid).map((child) => child.pid);
+}
+
+function walkDescendants(root: number): { pid: number; pgrp: number }[] {
   const children = new Map<number, { pid: number; pgrp: number }[]>();
   for (const entry of procEntries()) {
     const stat = readStat(entry);
@@ -98,15 +132,15 @@ export function escapedDescendants(leader: number): number[] {
     siblings.push({ pid: Number(entry), pgrp: stat.pgrp });
     children.set(stat.ppid, siblings);
   }
-  const escaped: number[] = [];
-  const queue = [leader];
+  const found: { pid: number; pgrp: number }[] = [];
+  const queue = [root];
   for (let i = 0; i < queue.length && i < 100_000; i++) {
     for (const child of children.get(queue[i]!) ?? []) {
       queue.push(child.pid);
-      if (child.pgrp !== leader) escaped.push(child.pid);
+      found.push(child);
     }
   }
-  return escaped;
+  return found;
 }
 
 function procEntries(): string[] {
@@ -181,8 +215,8 @@ function hasLiveMember(pgid: number): boolean {
   return false;
 }
 
-/** Reads state, parent and process group from /proc/PID/stat; undefined if the process just exited. */
-function readStat(pid: string): { state: string; ppid: number; pgrp: number } | undefined {
+/** Reads state, parent, process group and start time (clock ticks after boot) from /proc/PID/stat; undefined if the process just exited. */
+export function readStat(pid: string): { state: string; ppid: number; pgrp: number; starttime: number; rssPages: number; cpuTicks: number } | undefined {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, 'latin1');
@@ -191,16 +225,18 @@ function readStat(pid: string): { state: string; ppid: number; pgrp: number } | 
   }
   // The command name (field 2) may contain spaces and parentheses: fields restart after the last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0] ?? '', ppid: Number(fields[1]), pgrp: Number(fields[2]) };
+  // Fields from `state` (3) on: utime 14, stime 15, starttime 22, rss 24 (man 5 proc).
+  return { state: fields[0] ?? '', ppid: Number(fields[1]), pgrp: Number(fields[2]), cpuTicks: Number(fields[11]) + Number(fields[12]), starttime: Number(fields[19]), rssPages: Number(fields[21]) };
 }
 
 /** Windows has no process groups: taskkill walks the tree from the pid, forcibly. */
-async function killTreeWindows(pid: number): Promise<void> {
-  if (!signalProcess(pid, 0)) return;
+async function killTreeWindows(pid: number): Promise<KillOutcome> {
+  if (!signalProcess(pid, 0)) return 'gone';
   const killer = spawn('taskkill', ['/T', '/F', '/PID', String(pid)], { stdio: 'ignore', windowsHide: true });
   await new Promise<void>((resolve) => {
     killer.once('error', () => resolve());
     killer.once('close', () => resolve());
   });
   await waitUntilGone(pid, AFTER_KILL_WAIT_MS);
+  return 'killed';
 }

@@ -9,12 +9,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { unlink, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { access, constants, unlink, writeFile } from 'node:fs/promises';
+import { delimiter, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { StepContext, StepType } from '../contract.js';
 import { StepError } from '../contract.js';
 import { groupAlive, killTree, trackGroup, untrackGroup } from './process-tree.js';
+import { limitCommand, limitFailure, limitsSchema, type Limits } from './limits.js';
 import { Capture, decodeOutput, followStream, readOutputFile } from './shell-output.js';
 
 export { decodeOutput, parseOutputFile } from './shell-output.js';
@@ -26,6 +27,7 @@ export interface ShellInput {
   readonly cwd?: string;
   readonly outputs?: { readonly from?: 'stdout' | 'stderr'; readonly decode?: 'json' | 'text' | 'lines' };
   readonly kill_grace?: number;
+  readonly limits?: Limits;
 }
 
 /** The program to start for a script, and the file the script must be written to first. */
@@ -184,6 +186,8 @@ async function collectOutputs(ended: Ended, input: ShellInput, outputFile: strin
   if (ended.spawnError !== undefined) throw spawnFailure(ended.spawnError, cwd, command);
   const stdout = ended.stdout.text();
   const stderr = ended.stderr.text();
+  const limited = limitFailure(input.limits, { exitCode: ended.exitCode, signal: ended.signal, stderr }, 'Command', command);
+  if (limited) throw limited;
   if (ended.signal) throw failure('shell.killed', `Command was killed with ${ended.signal}: ${command}`, stderr, { signal: ended.signal });
   if (ended.exitCode !== 0) throw failure('shell.exit', `Command failed with exit code ${ended.exitCode}: ${command}`, stderr, { exitCode: ended.exitCode });
   const { from = 'stdout', decode = 'text' } = input.outputs ?? {};
@@ -202,6 +206,14 @@ function spawnFailure(reason: string, cwd: string, command: string): StepError {
     ? `Could not start the command (${reason.split('\n').at(-1)}): ${command}`
     : `Working directory does not exist: ${cwd}`;
   return new StepError('shell.spawn', message, { reason });
+}
+
+/** Whether an executable named `file` is in one of the PATH folders. */
+export async function onPath(file: string, path = ''): Promise<boolean> {
+  for (const dir of path.split(delimiter)) {
+    if (dir && (await access(join(dir, file), constants.X_OK).then(() => true, () => false))) return true;
+  }
+  return false;
 }
 
 /** Runs a script with sh, bash, cmd, PowerShell or any interpreter given as a template. */
@@ -236,6 +248,7 @@ export const shell: StepType<ShellInput> = {
         },
       },
       kill_grace: { type: 'integer', minimum: 0, default: DEFAULT_KILL_GRACE_MS, description: 'Milliseconds between SIGTERM and SIGKILL when the step is stopped.' },
+      limits: limitsSchema,
     },
   },
   output: {
@@ -256,8 +269,11 @@ export const shell: StepType<ShellInput> = {
 async function runShell(input: ShellInput, ctx: StepContext): Promise<Record<string, unknown>> {
   if (ctx.signal.aborted) throw new StepError('shell.aborted', `Command was stopped: ${describeCommand(input.run)}`);
   const id = randomUUID();
-  const command = resolveShellCommand(input.shell, input.run, process.platform, join(ctx.tmpdir, `script-${id}`));
+  const command = limitCommand(resolveShellCommand(input.shell, input.run, process.platform, join(ctx.tmpdir, `script-${id}`)), input.limits, process.platform);
   if (command.scriptFile) await writeFile(command.scriptFile, input.run, { mode: 0o700 });
+  if (command.file === 'prlimit' && !(await onPath('prlimit', ctx.env.PATH))) {
+    throw new StepError('limits.tool_missing', 'limits: needs prlimit, which is not installed: install the util-linux package (apt-get install util-linux)');
+  }
   const outputFile = join(ctx.tmpdir, `output-${id}`);
   const cwd = resolve(ctx.workdir, input.cwd ?? '.');
   try {

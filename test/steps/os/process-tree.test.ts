@@ -59,7 +59,7 @@ describe('killTree', () => {
   it('resolves at once for a group that no longer exists', async () => {
     const child = spawn('true', [], { detached: true, stdio: 'ignore' });
     await once(child, 'exit');
-    await expect(killTree(child.pid!, { graceMs: 5000 })).resolves.toBeUndefined();
+    await expect(killTree(child.pid!, { graceMs: 5000 })).resolves.toBe('gone');
   });
 });
 
