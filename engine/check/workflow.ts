@@ -97,7 +97,7 @@ export async function checkWorkflow(doc: LoadedDocument, options: CheckOptions =
   checkRefs(checker, builder, sections, outputs);
   const workflow: Workflow = {
     file: doc.file, name: nameOf(doc.file, raw), doc, env, outputs, main, onFailure, finally: fin,
-    inputs: buildInputs(checker, raw.inputs), secrets: buildSecrets(checker, raw.secrets), stepsById: builder.byId,
+    inputs: buildInputs(checker, raw.inputs), secrets: buildSecrets(checker, raw.secrets), stepsById: builder.byId, customSteps: custom.steps,
     allowedPaths: asList(asRecord(raw.permissions)?.paths).filter((p): p is string => typeof p === 'string'),
   };
   const stack = options.stack ?? [resolve(doc.file)];
