@@ -6,6 +6,7 @@ import { WorkflowError } from '../errors.js';
 import { loadWorkflowFile, type LoadedDocument } from '../load/load.js';
 import type { Block, StepNode, Workflow } from '../model/types.js';
 import { validatorFor } from './ajv.js';
+import { buildAgents, buildSettings, checkStepTools } from './agents.js';
 import { asList, asRecord, Checker } from './checker.js';
 import { checkNeeds } from './dag.js';
 import { loadCustomSteps } from './custom.js';
@@ -95,9 +96,11 @@ export async function checkWorkflow(doc: LoadedDocument, options: CheckOptions =
   const env = raw.env === undefined ? undefined : builder.value(raw.env, ['env'], BASE_CONTEXTS.filter((c) => c !== 'env' && c !== 'steps'));
   checkNeeds(checker, tree, builder.byId.values(), (node) => rawNeedsOf(doc, node));
   checkRefs(checker, builder, sections, outputs);
+  checkStepTools(checker, builder.byId.values(), custom.steps);
   const workflow: Workflow = {
     file: doc.file, name: nameOf(doc.file, raw), doc, env, outputs, main, onFailure, finally: fin,
     inputs: buildInputs(checker, raw.inputs), secrets: buildSecrets(checker, raw.secrets), stepsById: builder.byId, customSteps: custom.steps,
+    agents: buildAgents(checker, raw.agents, custom.steps), settings: buildSettings(checker, raw),
     allowedPaths: asList(asRecord(raw.permissions)?.paths).filter((p): p is string => typeof p === 'string'),
   };
   const stack = options.stack ?? [resolve(doc.file)];

@@ -7,12 +7,10 @@
 import { builtinSteps } from '../../steps/registry.js';
 import { StepError, type StepContext, type StepOutputs, type StepType } from '../../steps/contract.js';
 import { validatorFor } from '../check/ajv.js';
+import { ENGINE_ONLY_TYPES as ENGINE_ONLY } from '../check/agents.js';
 import { closest } from '../check/closest.js';
 import { schemaIssues } from '../check/schema-errors.js';
 import type { Workflow } from '../model/types.js';
-
-/** Types the engine runs itself: a step cannot start them. */
-const ENGINE_ONLY = new Set(['workflow', 'agents.team', 'agents.plan']);
 
 /**
  * Validates a step type's input; throws `input.invalid` naming the first problem.
