@@ -94,7 +94,8 @@ export class Cassette {
     const id = keyOf(key);
     const seq = this.taken.get(id) ?? 0;
     this.taken.set(id, seq + 1);
-    this.entries.push({ ...key, seq, request, response });
+    // A copy: the conversation goes on adding to the messages the request holds.
+    this.entries.push({ ...key, seq, request: JSON.parse(JSON.stringify(request)) as unknown, response });
   }
 
   /** Writes what was recorded (atomically), in a stable order: by step, attempt, then order of asking. */
