@@ -13,8 +13,9 @@ import { httpRequest } from './http/request.js';
 import { fsSteps } from './os/fs.js';
 import { systemSteps } from './system/index.js';
 import { llmSteps } from './llm/index.js';
+import { agentsSteps } from './agents/index.js';
 
-const builtins: readonly StepType[] = [shell, noop, log, fail, sleep, ...fsSteps, ...systemSteps, httpRequest, httpCheck, ...llmSteps] as readonly StepType[];
+const builtins: readonly StepType[] = [shell, noop, log, fail, sleep, ...fsSteps, ...systemSteps, httpRequest, httpCheck, ...llmSteps, ...agentsSteps] as readonly StepType[];
 
 /** Built-in step types by name. */
 export const builtinSteps: ReadonlyMap<string, StepType> = new Map(builtins.map((s) => [s.type, s]));

@@ -31,7 +31,7 @@ export function checkTools(checker: Checker, path: YamlPath, custom: ReadonlyMap
 /** Reports any `${{ }}` in a block that is read as a constant. */
 function checkConstant(checker: Checker, value: unknown, path: YamlPath, block: string): void {
   if (typeof value === 'string' && value.includes('${{')) {
-    checker.report('expr.not_allowed', `Expressions are not evaluated in ${block}: write a constant here`, path);
+    checker.report('expr.not_allowed', `Expressions are not evaluated in the ${block} block; write a constant here`, path);
     return;
   }
   if (value !== null && typeof value === 'object') {

@@ -73,8 +73,9 @@ function needProblems(tasks: readonly PlanTask[]): PlanProblem[] {
     (task.needs ?? []).forEach((need, j) => {
       if (need === task.id) problems.push({ code: 'team.needs_self', message: `Task "${task.id}" needs itself; a task can only need other tasks`, path: [i, 'needs', j] });
       else if (!ids.includes(need)) {
-        const guess = closest(need, ids);
-        problems.push({ code: 'team.unknown_need', message: `Task "${task.id}" needs unknown task "${need}".${guess ? ` Did you mean "${guess}"?` : ''} Expected one of: ${ids.filter((id) => id !== task.id).join(', ')}`, path: [i, 'needs', j] });
+        const others = ids.filter((id) => id !== task.id);
+        const guess = closest(need, others);
+        problems.push({ code: 'team.unknown_need', message: `Task "${task.id}" needs unknown task "${need}".${guess ? ` Did you mean "${guess}"?` : ''} Expected one of: ${others.join(', ')}`, path: [i, 'needs', j] });
       }
     });
   });

@@ -16,6 +16,7 @@ import { RefChecker } from './refs.js';
 import { schemaIssues } from './schema-errors.js';
 import { BASE_CONTEXTS, durationOf, retryOf, StepBuilder, type DraftStep, type Defaults } from './steps.js';
 import { checkSubworkflows, type CheckChild } from './subworkflow.js';
+import { checkTeams } from './team.js';
 import { StepTree } from './tree.js';
 
 /** The language's reference: the same file editors use through yaml-language-server. */
@@ -97,12 +98,15 @@ export async function checkWorkflow(doc: LoadedDocument, options: CheckOptions =
   checkNeeds(checker, tree, builder.byId.values(), (node) => rawNeedsOf(doc, node));
   checkRefs(checker, builder, sections, outputs);
   checkStepTools(checker, builder.byId.values(), custom.steps);
+  const agents = buildAgents(checker, raw.agents, custom.steps);
+  const buildTeams = checkTeams(checker, builder.byId.values(), agents);
   const workflow: Workflow = {
     file: doc.file, name: nameOf(doc.file, raw), doc, env, outputs, main, onFailure, finally: fin,
     inputs: buildInputs(checker, raw.inputs), secrets: buildSecrets(checker, raw.secrets), stepsById: builder.byId, customSteps: custom.steps,
-    agents: buildAgents(checker, raw.agents, custom.steps), settings: buildSettings(checker, raw),
+    agents, settings: buildSettings(checker, raw),
     allowedPaths: asList(asRecord(raw.permissions)?.paths).filter((p): p is string => typeof p === 'string'),
   };
+  buildTeams(workflow);
   const stack = options.stack ?? [resolve(doc.file)];
   const problems = [...checker.problems, ...(await checkSubworkflows(checker, builder.subworkflows, stack, checkChild))];
   if (problems.length) throw new WorkflowError(problems);

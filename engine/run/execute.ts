@@ -10,6 +10,7 @@ import { finishStep } from './record.js';
 import { runComposite } from './groups.js';
 import { runSubworkflow } from './subworkflow.js';
 import { checkStepInput, withNestedSteps } from './nested.js';
+import { runTeam } from './team.js';
 
 /** A step whose `if:` was false: the machine records it as skipped. */
 export class Skipped {
@@ -136,6 +137,7 @@ async function runAction(frame: Frame, node: StepNode, attempt: number, signal: 
   if (node.uses === 'workflow') return runSubworkflow(frame, node, input as Record<string, unknown>, signal);
   const type = node.custom ?? builtinSteps.get(node.uses!)!;
   if (node.with && !isConstant(node.with)) checkStepInput(node.uses!, type.input, input);
+  if (node.uses === 'agents.team') return runTeam(frame, node, input as Record<string, unknown>, signal);
   const running = type.run(input as Record<string, unknown>, stepContext(frame, node, attempt, signal, processEnv(frame, node, env)));
   return node.scriptVars ? running.catch((error: unknown) => Promise.reject(showExpressions(error, node))) : running;
 }

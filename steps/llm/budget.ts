@@ -31,6 +31,8 @@ export interface Spend {
 /** Where one budget stands. */
 export class Ledger {
   readonly spent: Spend = { requests: 0, tokens: 0, usd: 0 };
+  /** Whether a call with a priced model was charged here (its spend then shows usd). */
+  priced = false;
   constructor(
     /** How messages name it: `step "summarize"`, `agent "writer"`, `the run`. */
     readonly label: string,
@@ -57,10 +59,11 @@ export function spentText(spent: Spend, priced: boolean): string {
   return parts.join(', ');
 }
 
-/** A step's spend as an output: usd only when the model has a price. */
-export function spendOutput(spent: Spend, priced: boolean): Record<string, number> {
+/** A ledger's spend as an output: usd only when a priced model was charged. */
+export function spendOutput(ledger: Ledger): Record<string, number> {
+  const { spent } = ledger;
   const out: Record<string, number> = { requests: spent.requests, tokens: spent.tokens };
-  if (priced) out.usd = Number(spent.usd.toFixed(6));
+  if (ledger.priced) out.usd = Number(spent.usd.toFixed(6));
   return out;
 }
 
@@ -98,6 +101,7 @@ export class Budgets {
     for (const ledger of this.ledgers) {
       ledger.spent.tokens += usage.total_tokens;
       ledger.spent.usd += usd;
+      ledger.priced ||= priced;
     }
     for (const ledger of this.ledgers) {
       const { limit, spent } = ledger;
@@ -107,9 +111,14 @@ export class Budgets {
   }
 }
 
+/** The run resource key of a shared ledger. */
+export function ledgerKey(key: string): string {
+  return `llm.budget:${key}`;
+}
+
 /** A ledger shared by the steps of a run (an agent's, a team's, the run's): one per key. */
 export function sharedLedger(ctx: StepContext, key: string, label: string, limit: BudgetLimit): Promise<Ledger> {
-  return ctx.run.resource(`llm.budget:${key}`, async () => new Ledger(label, limit), async () => {});
+  return ctx.run.resource(ledgerKey(key), async () => new Ledger(label, limit), async () => {});
 }
 
 /** A budget shared by several steps (an agent's or a team's), named by its key. */

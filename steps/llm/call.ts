@@ -122,7 +122,7 @@ export class LlmCall {
     const { answer } = exchange;
     return {
       text: answer.content ?? '', finish_reason: answer.finish_reason, model: answer.model, usage: this.usage, turns: this.turns,
-      tool_calls: this.conversation.toolbox.calls, spend: spendOutput(this.own.spent, this.conversation.transport.budgets.price !== undefined),
+      tool_calls: this.conversation.toolbox.calls, spend: spendOutput(this.own),
     };
   }
 }

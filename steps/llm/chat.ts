@@ -7,8 +7,8 @@
  *   with: { model: gpt-4o-mini, system: "You write release notes.", prompt: "Changes: ${{ steps.log.outputs.stdout }}" }
  * - run: echo "${{ steps.notes.outputs.text }}"
  */
-import type { StepType } from '../contract.js';
-import { CALL_PROPERTIES, LlmCall, messagesOf, NEEDS_A_PROMPT, type CallInput } from './call.js';
+import type { StepContext, StepType } from '../contract.js';
+import { CALL_PROPERTIES, LlmCall, messagesOf, NEEDS_A_PROMPT, type CallInput, type CallOptions } from './call.js';
 
 /** The outputs every LLM step has; llm.json and agent tasks add to them. */
 export const LLM_OUTPUTS = {
@@ -21,13 +21,21 @@ export const LLM_OUTPUTS = {
   spend: { type: 'object', description: "What this step spent: requests, tokens, and usd when the llm: block prices the model." },
 } as const;
 
+/**
+ * Asks and returns the text answer with the common outputs (llm.chat, and an agent's task).
+ *
+ * @example
+ * const outputs = await runChat({ model: 'gpt-4o-mini', prompt: 'Hi' }, ctx);
+ */
+export async function runChat(input: CallInput, ctx: StepContext, options: CallOptions = {}): Promise<Record<string, unknown>> {
+  const call = await LlmCall.prepare(input, ctx, options);
+  return call.outputs(await call.converse(messagesOf(input)));
+}
+
 export const llmChat: StepType<CallInput> = {
   type: 'llm.chat',
   description: 'Asks a language model (any OpenAI-compatible server), with optional tools, and returns its answer as text.',
   input: { type: 'object', additionalProperties: false, properties: CALL_PROPERTIES, ...NEEDS_A_PROMPT },
   output: { type: 'object', properties: LLM_OUTPUTS },
-  async run(input, ctx) {
-    const call = await LlmCall.prepare(input, ctx);
-    return call.outputs(await call.converse(messagesOf(input)));
-  },
+  run: (input, ctx) => runChat(input, ctx),
 };

@@ -10,8 +10,8 @@
  *     schema: { type: object, required: [severity], properties: { severity: { enum: [low, high] } } }
  * - run: echo "${{ steps.triage.outputs.json.severity }}"
  */
-import type { JSONSchema, StepType } from '../contract.js';
-import { CALL_PROPERTIES, LlmCall, messagesOf, NEEDS_A_PROMPT, type CallInput } from './call.js';
+import type { JSONSchema, StepContext, StepType } from '../contract.js';
+import { CALL_PROPERTIES, LlmCall, messagesOf, NEEDS_A_PROMPT, type CallInput, type CallOptions } from './call.js';
 import { LLM_OUTPUTS } from './chat.js';
 import { answerJson } from './json-answer.js';
 import type { Message } from './transport.js';
@@ -42,6 +42,27 @@ export function withJsonInstruction(messages: Message[], schema: JSONSchema): Me
   return [{ role: 'system', content: instruction }, ...messages];
 }
 
+/** How a JSON answer is asked for and checked. */
+export interface JsonAsk {
+  readonly schema: JSONSchema;
+  readonly maxRepairs: number;
+  readonly format?: JsonInput['response_format'];
+}
+
+/**
+ * Asks for JSON of a schema, repairing invalid answers; returns the common outputs plus `json`
+ * and `repairs` (llm.json, and an agent's task with an outputs schema).
+ *
+ * @example
+ * const { json } = await runJson({ prompt: 'Rate it' }, { schema, maxRepairs: 2 }, ctx);
+ */
+export async function runJson(input: CallInput, ask: JsonAsk, ctx: StepContext, options: CallOptions = {}): Promise<Record<string, unknown>> {
+  const call = await LlmCall.prepare(input, ctx, { ...options, responseFormat: responseFormat(ask.format, ask.schema) });
+  const messages = withJsonInstruction(messagesOf(input), ask.schema);
+  const { value, exchange, repairs } = await answerJson(call, messages, { schema: ask.schema, maxRepairs: ask.maxRepairs, what: 'answer' }, (line) => ctx.log('info', line));
+  return { ...call.outputs(exchange), json: value, repairs };
+}
+
 export const llmJson: StepType<JsonInput> = {
   type: 'llm.json',
   description: 'Asks a language model for JSON matching a schema; an invalid answer is sent back with its errors for repair.',
@@ -55,11 +76,5 @@ export const llmJson: StepType<JsonInput> = {
     },
   },
   output: { type: 'object', properties: { ...LLM_OUTPUTS, json: { description: 'The answer, parsed and valid against the schema.' }, repairs: { type: 'integer', description: 'Invalid answers sent back for repair.' } } },
-  async run(input, ctx) {
-    const call = await LlmCall.prepare(input, ctx, { responseFormat: responseFormat(input.response_format, input.schema) });
-    const messages = withJsonInstruction(messagesOf(input), input.schema);
-    const options = { schema: input.schema, maxRepairs: input.max_repairs ?? 2, what: 'answer' };
-    const { value, exchange, repairs } = await answerJson(call, messages, options, (line) => ctx.log('info', line));
-    return { ...call.outputs(exchange), json: value, repairs };
-  },
+  run: (input, ctx) => runJson(input, { schema: input.schema, maxRepairs: input.max_repairs ?? 2, format: input.response_format }, ctx),
 };
