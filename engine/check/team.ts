@@ -10,6 +10,7 @@ import { compileValue } from '../expr/index.js';
 import type { YamlPath } from '../load/load.js';
 import type { AgentSpec, Block, StepNode, Workflow } from '../model/types.js';
 import { asList, asRecord, valueAt, type Checker } from './checker.js';
+import { closest } from './closest.js';
 import { planProblems, type PlanTask } from './plan.js';
 import { durationOf, retryOf, type DraftStep } from './steps.js';
 
@@ -56,13 +57,28 @@ function checkTeam(checker: Checker, node: DraftStep, agents: Readonly<Record<st
   return checker.problems.length === before && tasks.length === raw.length ? tasks : undefined;
 }
 
+/** An `agents.plan` step: the workflow has agents, and `with: agents` names only them. */
+function checkPlan(checker: Checker, node: DraftStep, agents: Readonly<Record<string, AgentSpec>>): void {
+  const names = Object.keys(agents);
+  if (!names.length) {
+    checker.report('plan.no_agents', "agents.plan plans work for the workflow's agents, and it has none: define them in an agents: block", [...node.path, 'uses']);
+    return;
+  }
+  asList(valueAt(checker.doc.data, [...node.path, 'with', 'agents'])).forEach((name, i) => {
+    if (typeof name !== 'string' || names.includes(name)) return;
+    const guess = closest(name, names);
+    checker.report('plan.unknown_agent', `Unknown agent "${name}".${guess ? ` Did you mean "${guess}"?` : ''} Expected one of the agents: ${names.join(', ')}`, [...node.path, 'with', 'agents', i]);
+  });
+}
+
 /**
- * Checks every team of a workflow; returns how to build each team's workflow once the calling
+ * Checks every team (and plan) of a workflow; returns how to build each team's workflow once the calling
  * workflow exists (the team keeps its file and permissions).
  */
 export function checkTeams(checker: Checker, nodes: Iterable<DraftStep>, agents: Readonly<Record<string, AgentSpec>> | undefined): (parent: TeamParent) => void {
   const built: [DraftStep, TeamTask[]][] = [];
   for (const node of nodes) {
+    if (node.uses === 'agents.plan') checkPlan(checker, node, agents ?? {});
     if (node.uses !== 'agents.team') continue;
     const tasks = checkTeam(checker, node, agents ?? {});
     if (tasks) built.push([node, tasks]);

@@ -10,7 +10,8 @@ import { finishStep } from './record.js';
 import { runComposite } from './groups.js';
 import { runSubworkflow } from './subworkflow.js';
 import { checkStepInput, withNestedSteps } from './nested.js';
-import { runTeam } from './team.js';
+import { runPlan, runTeam } from './team.js';
+import type { PlanInput } from '../../steps/agents/plan.js';
 
 /** A step whose `if:` was false: the machine records it as skipped. */
 export class Skipped {
@@ -137,8 +138,10 @@ async function runAction(frame: Frame, node: StepNode, attempt: number, signal: 
   if (node.uses === 'workflow') return runSubworkflow(frame, node, input as Record<string, unknown>, signal);
   const type = node.custom ?? builtinSteps.get(node.uses!)!;
   if (node.with && !isConstant(node.with)) checkStepInput(node.uses!, type.input, input);
+  const context = () => stepContext(frame, node, attempt, signal, processEnv(frame, node, env));
   if (node.uses === 'agents.team') return runTeam(frame, node, input as Record<string, unknown>, signal);
-  const running = type.run(input as Record<string, unknown>, stepContext(frame, node, attempt, signal, processEnv(frame, node, env)));
+  if (node.uses === 'agents.plan') return runPlan(frame, node, input as PlanInput, signal, context);
+  const running = type.run(input as Record<string, unknown>, context());
   return node.scriptVars ? running.catch((error: unknown) => Promise.reject(showExpressions(error, node))) : running;
 }
 

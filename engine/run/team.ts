@@ -4,10 +4,12 @@
  * coordinator starts a child actor per task. A plan first asks a model for the tasks, checks them
  * statically with repairs, and runs nothing unless they pass.
  */
-import { StepError } from '../../steps/contract.js';
-import { ledgerKey, Ledger, spendOutput } from '../../steps/llm/budget.js';
+import { StepError, type StepContext } from '../../steps/contract.js';
+import { requestPlan, PLAN_DEFAULTS, type PlanInput } from '../../steps/agents/plan.js';
+import { ledgerKey, Ledger, spendOutput, type BudgetLimit } from '../../steps/llm/budget.js';
 import type { AgentSpec, StepNode, Workflow } from '../model/types.js';
-import type { TeamTask } from '../check/team.js';
+import { planProblems } from '../check/plan.js';
+import { buildTeamWorkflow, type TeamTask } from '../check/team.js';
 import type { Frame } from './frame.js';
 import { runChildInstance } from './subworkflow.js';
 
@@ -15,10 +17,10 @@ import { runChildInstance } from './subworkflow.js';
 export interface TeamBudget {
   readonly key: string;
   readonly label: string;
-  readonly budget?: Readonly<Record<string, number>>;
+  readonly budget?: BudgetLimit;
 }
 
-export function teamBudget(frame: Frame, node: StepNode, budget?: Readonly<Record<string, number>>): TeamBudget {
+export function teamBudget(frame: Frame, node: StepNode, budget?: BudgetLimit): TeamBudget {
   const attempt = frame.attempts.get(node.id) ?? 1;
   return { key: `team:${frame.replayKey(node.id)}#${attempt}`, label: `team "${frame.eventId(node.id)}"`, budget };
 }
@@ -59,4 +61,34 @@ export async function runTeamWorkflow(frame: Frame, node: StepNode, team: Workfl
 export function runTeam(frame: Frame, node: StepNode, input: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>> {
   const tasks = (input.tasks as TeamTask[]).map((t) => ({ ...t, needs: typeof t.needs === 'string' ? [t.needs] : t.needs }));
   return runTeamWorkflow(frame, node, node.team!, tasks, teamBudget(frame, node, input.budget as TeamBudget['budget']), signal);
+}
+
+/** The agents a plan may use: those `with: agents` names, else every agent of the workflow. */
+function planAgents(frame: Frame, names: readonly string[] | undefined): Record<string, AgentSpec> {
+  const all = frame.instance.compiled.workflow.agents ?? {};
+  return Object.fromEntries((names ?? Object.keys(all)).filter((name) => Object.hasOwn(all, name)).map((name) => [name, all[name]!]));
+}
+
+/** `a, b (needs a)`: a plan in one line, for the step's log. */
+function describePlan(tasks: readonly TeamTask[]): string {
+  return tasks.map((t) => `${t.id} by ${t.agent}${t.needs?.length ? ` (needs ${t.needs.join(', ')})` : ''}`).join('; ');
+}
+
+/**
+ * `uses: agents.plan`: asks the model for a plan and checks it (schema, then planProblems, with
+ * repairs); only a plan that passes becomes a team's workflow and runs. `context` makes the step's
+ * context for the planning call.
+ */
+export async function runPlan(frame: Frame, node: StepNode, input: PlanInput, signal: AbortSignal, context: () => StepContext): Promise<Record<string, unknown>> {
+  const agents = planAgents(frame, input.agents);
+  const limits = { maxTasks: input.max_tasks ?? PLAN_DEFAULTS.max_tasks };
+  const check = (plan: unknown) => planProblems((plan as { tasks: TeamTask[] }).tasks, agents, limits).map((p) => p.message);
+  const budget = teamBudget(frame, node, input.budget);
+  const ctx = context();
+  const planning = await requestPlan(input, Object.values(agents), check, { ...budget, limit: budget.budget ?? {} }, ctx);
+  const { tasks } = planning.json as { tasks: TeamTask[] };
+  ctx.log('info', `plan: ${describePlan(tasks)}`);
+  const team = buildTeamWorkflow(frame.instance.compiled.workflow, node.id, tasks, node.path);
+  const outputs = await runTeamWorkflow(frame, node, team, tasks, budget, signal);
+  return { plan: { tasks }, repairs: planning.repairs, ...outputs };
 }

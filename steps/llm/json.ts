@@ -47,6 +47,10 @@ export interface JsonAsk {
   readonly schema: JSONSchema;
   readonly maxRepairs: number;
   readonly format?: JsonInput['response_format'];
+  /** Problems beyond the schema (a plan's cycles, unknown agents). */
+  readonly check?: (value: unknown) => string[];
+  /** What messages call the answer. Default: `answer`. */
+  readonly what?: string;
 }
 
 /**
@@ -59,7 +63,8 @@ export interface JsonAsk {
 export async function runJson(input: CallInput, ask: JsonAsk, ctx: StepContext, options: CallOptions = {}): Promise<Record<string, unknown>> {
   const call = await LlmCall.prepare(input, ctx, { ...options, responseFormat: responseFormat(ask.format, ask.schema) });
   const messages = withJsonInstruction(messagesOf(input), ask.schema);
-  const { value, exchange, repairs } = await answerJson(call, messages, { schema: ask.schema, maxRepairs: ask.maxRepairs, what: 'answer' }, (line) => ctx.log('info', line));
+  const checks = { schema: ask.schema, maxRepairs: ask.maxRepairs, check: ask.check, what: ask.what ?? 'answer' };
+  const { value, exchange, repairs } = await answerJson(call, messages, checks, (line) => ctx.log('info', line));
   return { ...call.outputs(exchange), json: value, repairs };
 }
 
