@@ -15,6 +15,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 /** A request the server received. */
 export interface LlmRequest {
@@ -238,4 +239,29 @@ export function startLlmServer(respond: Responder): Promise<LlmServer> {
 /** Answers from a list, in order of arrival; past its end, a 500 that names the extra request. */
 export function scripted(replies: readonly Reply[]): Responder {
   return (request) => replies[request.index] ?? { status: 500, message: `test server: no reply scripted for request ${request.index}` };
+}
+
+/**
+ * Starts servers for the tests of one file (answers from a responder or a list), each closed after
+ * its test.
+ *
+ * @example
+ * const serve = llmServers();
+ * it('...', async () => { const server = await serve([{ text: 'hi' }]); ... });
+ */
+export function llmServers(): (respond: Responder | readonly Reply[]) => Promise<LlmServer> {
+  const open: LlmServer[] = [];
+  afterEach(async () => {
+    for (const server of open.splice(0)) await server.close();
+  });
+  return async (respond) => {
+    const server = await startLlmServer(typeof respond === 'function' ? respond : scripted(respond));
+    open.push(server);
+    return server;
+  };
+}
+
+/** The environment of a run against `server`: only PATH, its URL and a test key (no cassette, no key of the machine). */
+export function llmEnv(server: LlmServer, extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test', ...extra };
 }

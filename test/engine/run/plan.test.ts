@@ -1,24 +1,14 @@
 /** agents.plan: a model writes the plan; arq checks it, feeds problems back, and runs only a valid one. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PLAN_SCHEMA } from '../../../steps/agents/schema.js';
-import { scripted, startLlmServer, type LlmServer, type Reply } from '../../helpers/llm-server.js';
+import { llmEnv, llmServers, type LlmServer } from '../../helpers/llm-server.js';
 import { checkText, finishedList, finishedOf, logLines, runText, tempDir } from '../../helpers/workflow.js';
 import { WorkflowError, formatProblem } from '../../../engine/errors.js';
 
 const dir = tempDir('arq-plan-');
-const servers: LlmServer[] = [];
+const serve = llmServers();
 
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
-
-async function serve(replies: readonly Reply[]): Promise<LlmServer> {
-  const server = await startLlmServer(scripted(replies));
-  servers.push(server);
-  return server;
-}
-
-const env = (server: LlmServer) => ({ PATH: process.env.PATH ?? '', OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test' });
+const env = (server: LlmServer) => llmEnv(server);
 
 const workflow = (extra = '') => `
 name: planned

@@ -1,23 +1,13 @@
 /** agents.team: tasks of agents compiled into a DAG of the same engine, against a test LLM server. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startLlmServer, type LlmRequest, type LlmServer, type Responder } from '../../helpers/llm-server.js';
+import { describe, expect, it } from 'vitest';
+import { llmEnv, llmServers, type LlmRequest, type LlmServer } from '../../helpers/llm-server.js';
 import { runCli } from '../../helpers/cli.js';
 import { finishedList, finishedOf, runText, tempDir, writeFiles } from '../../helpers/workflow.js';
 
 const dir = tempDir('arq-team-');
-const servers: LlmServer[] = [];
+const serve = llmServers();
 
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
-
-async function serve(respond: Responder): Promise<LlmServer> {
-  const server = await startLlmServer(respond);
-  servers.push(server);
-  return server;
-}
-
-const env = (server: LlmServer) => ({ PATH: process.env.PATH ?? '', OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test' });
+const env = (server: LlmServer) => llmEnv(server);
 const promptOf = (request: LlmRequest) => request.body.messages.at(-1)!.content ?? '';
 const requestFor = (server: LlmServer, start: string) => server.requests.find((r) => promptOf(r).startsWith(start))!;
 
@@ -112,6 +102,18 @@ describe('agents.team', () => {
     expect(result.status).toBe('succeeded');
     expect((finishedOf(events, 'research/rate').outputs as Record<string, unknown>).json).toEqual({ score: 7 });
     expect(promptOf(server.requests[1]!)).toBe('Say it\n\nResults of the tasks this task needs:\n\n### rate\n{"score":7}');
+  });
+});
+
+describe('a team under a timeout', () => {
+  it('stops its running tasks when the team step times out', async () => {
+    const server = await serve(() => ({ hang: true }));
+    const yaml = team(threeTasks).replace('    uses: agents.team\n', '    uses: agents.team\n    timeout: 1s\n');
+    const { result, events } = await runText(yaml, dir, { env: env(server) });
+    expect(result.status).toBe('failed');
+    expect(finishedOf(events, 'research').error).toBe('Timed out after 1s');
+    expect(finishedList(events).sort()).toEqual(['research/market:cancelled', 'research/tech:cancelled', 'research:failed']);
+    expect(server.requests.map(promptOf).sort()).toEqual(['Market of arq', 'Tech of arq']);
   });
 });
 

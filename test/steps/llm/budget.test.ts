@@ -1,23 +1,13 @@
 /** LLM budgets of a step and of the run: a call that would go past one fails with the spend. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { scripted, startLlmServer, type LlmServer, type Reply } from '../../helpers/llm-server.js';
+import { describe, expect, it } from 'vitest';
+import { llmEnv, llmServers, type LlmServer, type Reply } from '../../helpers/llm-server.js';
 import { finishedList, finishedOf, runText, tempDir, writeFiles } from '../../helpers/workflow.js';
 
 const dir = tempDir('arq-llm-budget-');
 writeFiles(dir, { 'notes.txt': 'ship on friday\n' });
-const servers: LlmServer[] = [];
+const serve = llmServers();
 
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
-
-async function serve(replies: readonly Reply[]): Promise<LlmServer> {
-  const server = await startLlmServer(scripted(replies));
-  servers.push(server);
-  return server;
-}
-
-const env = (server: LlmServer) => ({ PATH: process.env.PATH ?? '', OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test' });
+const env = (server: LlmServer) => llmEnv(server);
 const readCall: Reply = { toolCalls: [{ name: 'fs_read', arguments: { path: 'notes.txt' } }] };
 
 describe('LLM budgets', () => {

@@ -1,25 +1,12 @@
 /** llm.chat against an OpenAI-compatible server started by the test, through the real openai client. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { scripted, startLlmServer, type LlmServer, type Reply } from '../../helpers/llm-server.js';
+import { describe, expect, it } from 'vitest';
+import { llmEnv, llmServers, type LlmServer } from '../../helpers/llm-server.js';
 import { finishedOf, logLines, runText, tempDir } from '../../helpers/workflow.js';
 
 const dir = tempDir('arq-llm-chat-');
-const servers: LlmServer[] = [];
+const serve = llmServers();
 
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
-
-async function serve(replies: readonly Reply[]): Promise<LlmServer> {
-  const server = await startLlmServer(scripted(replies));
-  servers.push(server);
-  return server;
-}
-
-/** The environment of a run: only what the test gives (no cassette, no key of the machine). */
-function envFor(server: LlmServer, extra: Record<string, string> = {}): Record<string, string> {
-  return { PATH: process.env.PATH ?? '', OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test-key-123', ...extra };
-}
+const envFor = (server: LlmServer) => llmEnv(server, { OPENAI_API_KEY: 'sk-test-key-123' });
 
 const chat = (withYaml: string) => `
 name: chat

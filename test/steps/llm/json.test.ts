@@ -1,22 +1,12 @@
 /** llm.json: answers parsed and validated with ajv, invalid ones sent back with their errors. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { scripted, startLlmServer, type LlmServer, type Reply } from '../../helpers/llm-server.js';
+import { describe, expect, it } from 'vitest';
+import { llmEnv, llmServers, type LlmServer } from '../../helpers/llm-server.js';
 import { finishedOf, logLines, runText, tempDir } from '../../helpers/workflow.js';
 
 const dir = tempDir('arq-llm-json-');
-const servers: LlmServer[] = [];
+const serve = llmServers();
 
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
-
-async function serve(replies: readonly Reply[]): Promise<LlmServer> {
-  const server = await startLlmServer(scripted(replies));
-  servers.push(server);
-  return server;
-}
-
-const env = (server: LlmServer) => ({ PATH: process.env.PATH ?? '', OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test' });
+const env = (server: LlmServer) => llmEnv(server);
 
 const schema = { type: 'object', additionalProperties: false, required: ['severity', 'reason'], properties: { severity: { enum: ['low', 'high'] }, reason: { type: 'string' } } };
 const workflow = (extra = '') => `

@@ -1,26 +1,16 @@
 /** Step types granted to a model as tools: run through the engine, refused when not granted. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fsRead } from '../../../steps/os/fs-read.js';
-import { scripted, startLlmServer, type LlmServer, type Reply } from '../../helpers/llm-server.js';
+import { llmEnv, llmServers, type LlmServer } from '../../helpers/llm-server.js';
 import { finishedOf, logLines, runText, tempDir, writeFiles } from '../../helpers/workflow.js';
 
 const dir = tempDir('arq-llm-tools-');
 writeFiles(dir, { 'notes.txt': 'ship on friday\n' });
-const servers: LlmServer[] = [];
+const serve = llmServers();
 
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
-
-async function serve(replies: readonly Reply[]): Promise<LlmServer> {
-  const server = await startLlmServer(scripted(replies));
-  servers.push(server);
-  return server;
-}
-
-const env = (server: LlmServer) => ({ PATH: process.env.PATH ?? '', OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-test' });
+const env = (server: LlmServer) => llmEnv(server);
 
 const workflow = (extra = '') => `
 name: tools
