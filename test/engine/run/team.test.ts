@@ -105,6 +105,26 @@ describe('agents.team', () => {
   });
 });
 
+describe('a large team', () => {
+  it('runs 100 tasks at once and 100 more as their needs end, through the DAG coordinator', async () => {
+    // Every first-wave answer waits until all 100 first-wave requests have arrived.
+    const server = await serve(async (request, s) => {
+      const prompt = promptOf(request);
+      if (/^first \d+$/.test(prompt)) await s.arrived(100, 20_000);
+      return { text: `done ${prompt.split('\n')[0]}` };
+    });
+    const tasks = Array.from({ length: 200 }, (_, i) =>
+      i < 100 ? `        - { id: t${i}, agent: writer, prompt: first ${i} }` : `        - { id: t${i}, agent: writer, prompt: second ${i}, needs: [t${i - 100}] }`);
+    const yaml = `agents: { writer: { model: m } }\nsteps:\n  - id: big\n    uses: agents.team\n    with:\n      tasks:\n${tasks.join('\n')}\n`;
+    const { result, events } = await runText(yaml, dir, { env: env(server) });
+    expect(result.status).toBe('succeeded');
+    expect(server.log.slice(0, 100)).toEqual(Array.from({ length: 100 }, (_, i) => `arrived ${i}`));
+    expect(finishedList(events).filter((e) => e.endsWith(':succeeded'))).toHaveLength(201);
+    const second = server.requests.find((r) => promptOf(r).startsWith('second 150'))!;
+    expect(promptOf(second)).toBe('second 150\n\nResults of the tasks this task needs:\n\n### t50\ndone first 50');
+  });
+});
+
 describe('a team under a timeout', () => {
   it('stops its running tasks when the team step times out', async () => {
     const server = await serve(() => ({ hang: true }));
