@@ -41,6 +41,31 @@ export interface StepContext {
   log(stream: LogStream, line: string): void;
   /** The run this step belongs to (a sub-workflow's steps share their caller's run). */
   readonly run: RunScope;
+  /**
+   * Masks `value` as *** from now on in every log line, event, error and record of the run: for a
+   * secret the step found by itself (an API key read from the environment). The engine always
+   * provides it; it is optional so that contexts built by hand (tests) stay valid.
+   *
+   * @example
+   * ctx.maskSecret?.(apiKey);
+   */
+  maskSecret?(value: string): void;
+  /**
+   * Runs another step type as part of this step (an LLM's tool call), as the engine runs a step:
+   * `input` is validated against the type's schema (a bad input throws a StepError naming the
+   * problem), and the type gets this step's signal, working directory, allowed paths, env, run and
+   * log (its lines prefixed `[TYPE] `). Built-in and custom types may run; `workflow` and
+   * `agents.*` may not (they are run by the engine, not by a step). Provided by the engine.
+   *
+   * @example
+   * const { content } = await ctx.runStep!('fs.read', { path: 'notes.txt' });
+   */
+  runStep?(uses: string, input: Record<string, unknown>): Promise<StepOutputs>;
+  /**
+   * The description and input schema of a step type `runStep` would run, or undefined for a type
+   * that does not exist or may not run nested (used to describe tools to a model). Provided by the engine.
+   */
+  describeStep?(uses: string): { readonly description: string; readonly input: JSONSchema } | undefined;
 }
 
 /**
@@ -62,6 +87,12 @@ export interface RunScope {
   resource<T>(key: string, create: () => Promise<T>, dispose: (value: T) => Promise<void>): Promise<T>;
   /** Disposes one resource now (a `browser.close` step); a key never created is a no-op. */
   release(key: string): Promise<void>;
+  /**
+   * Workflow-level settings of step families, as written in the workflow `arq run` runs: `llm`
+   * holds its `llm:` block (default model and server, the run's budget, prices). Absent in
+   * contexts built by hand.
+   */
+  readonly settings?: Readonly<Record<string, unknown>>;
 }
 
 /** A step's outputs: read by later steps as `${{ steps.ID.outputs.NAME }}`. */

@@ -13,8 +13,19 @@ import { httpRequest } from './http/request.js';
 import { fsSteps } from './os/fs.js';
 import { processSteps } from './os/process.js';
 import { systemSteps } from './system/index.js';
+import { llmSteps } from './llm/index.js';
+import { agentsSteps } from './agents/index.js';
 
-const builtins: readonly StepType[] = [shell, noop, log, fail, sleep, ...fsSteps, ...processSteps, ...systemSteps, httpRequest, httpCheck] as readonly StepType[];
+// One family per line: families are added independently.
+const builtins: readonly StepType[] = [
+  shell, noop, log, fail, sleep,
+  ...fsSteps,
+  ...processSteps,
+  ...systemSteps,
+  httpRequest, httpCheck,
+  ...llmSteps,
+  ...agentsSteps,
+] as readonly StepType[];
 
 /** Built-in step types by name. */
 export const builtinSteps: ReadonlyMap<string, StepType> = new Map(builtins.map((s) => [s.type, s]));

@@ -26,11 +26,17 @@ function checkNames(checker: Checker, list: StepList, rawNeeds: (node: StepNode)
   }
 }
 
-/** Iterative DFS so that a 10,000-step DAG cannot overflow the stack. */
-function findCycle(list: StepList): string[] | undefined {
-  const byId = new Map(list.nodes.map((n) => [n.id, n]));
+/**
+ * A cycle of needs among `nodes` (steps of a list, or tasks of a team), as the ids around it.
+ * Iterative DFS so that a 10,000-step DAG cannot overflow the stack.
+ *
+ * @example
+ * findCycle([{ id: 'a', needs: ['b'] }, { id: 'b', needs: ['a'] }]); // ['a', 'b', 'a']
+ */
+export function findCycle(nodes: readonly { readonly id: string; readonly needs: readonly string[] }[]): string[] | undefined {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
   const state = new Map<string, 1 | 2>();
-  for (const start of list.nodes) {
+  for (const start of nodes) {
     if (state.has(start.id)) continue;
     const stack: { id: string; next: number }[] = [{ id: start.id, next: 0 }];
     state.set(start.id, 1);
@@ -69,7 +75,7 @@ export function checkNeeds(checker: Checker, tree: StepTree, nodes: Iterable<Ste
   }
   for (const list of lists) {
     checkNames(checker, list, rawNeeds);
-    const cycle = findCycle(list);
+    const cycle = findCycle(list.nodes);
     if (cycle) {
       const first = list.nodes.find((n) => n.id === cycle[0])!;
       checker.report('needs.cycle', `Dependency cycle: ${cycle.join(' -> ')}; a DAG cannot have cycles`, [...first.path, 'needs']);

@@ -6,6 +6,7 @@ import { WorkflowError } from '../errors.js';
 import { loadWorkflowFile, type LoadedDocument } from '../load/load.js';
 import type { Block, StepNode, Workflow } from '../model/types.js';
 import { validatorFor } from './ajv.js';
+import { buildAgents, buildSettings, checkStepTools } from './agents.js';
 import { asList, asRecord, Checker } from './checker.js';
 import { checkNeeds } from './dag.js';
 import { loadCustomSteps } from './custom.js';
@@ -15,6 +16,7 @@ import { RefChecker } from './refs.js';
 import { schemaIssues } from './schema-errors.js';
 import { BASE_CONTEXTS, durationOf, retryOf, StepBuilder, type DraftStep, type Defaults } from './steps.js';
 import { checkSubworkflows, type CheckChild } from './subworkflow.js';
+import { checkTeams } from './team.js';
 import { StepTree } from './tree.js';
 
 /** The language's reference: the same file editors use through yaml-language-server. */
@@ -95,11 +97,16 @@ export async function checkWorkflow(doc: LoadedDocument, options: CheckOptions =
   const env = raw.env === undefined ? undefined : builder.value(raw.env, ['env'], BASE_CONTEXTS.filter((c) => c !== 'env' && c !== 'steps'));
   checkNeeds(checker, tree, builder.byId.values(), (node) => rawNeedsOf(doc, node));
   checkRefs(checker, builder, sections, outputs);
+  checkStepTools(checker, builder.byId.values(), custom.steps);
+  const agents = buildAgents(checker, raw.agents, custom.steps);
+  const buildTeams = checkTeams(checker, builder.byId.values(), agents);
   const workflow: Workflow = {
     file: doc.file, name: nameOf(doc.file, raw), doc, env, outputs, main, onFailure, finally: fin,
-    inputs: buildInputs(checker, raw.inputs), secrets: buildSecrets(checker, raw.secrets), stepsById: builder.byId,
+    inputs: buildInputs(checker, raw.inputs), secrets: buildSecrets(checker, raw.secrets), stepsById: builder.byId, customSteps: custom.steps,
+    agents, settings: buildSettings(checker, raw),
     allowedPaths: asList(asRecord(raw.permissions)?.paths).filter((p): p is string => typeof p === 'string'),
   };
+  buildTeams(workflow);
   const stack = options.stack ?? [resolve(doc.file)];
   const problems = [...checker.problems, ...(await checkSubworkflows(checker, builder.subworkflows, stack, checkChild))];
   if (problems.length) throw new WorkflowError(problems);

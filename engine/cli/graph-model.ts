@@ -1,5 +1,5 @@
 /** The compiled machines as a plain graph of states and transitions, for drawing. */
-import { machineId, type CompiledWorkflow, type JsonValue, type StateConfig } from '../compile/compile.js';
+import { compileWorkflow, machineId, type CompiledWorkflow, type JsonValue, type StateConfig } from '../compile/compile.js';
 
 export interface GraphState {
   readonly key: string;
@@ -32,6 +32,7 @@ function invokeLabel(compiled: CompiledWorkflow, invoke: Obj | undefined): strin
   if (invoke.src === 'dag') return ' ⟶ dag coordinator (a child per step: its step actor, in a unit:ID machine when it retries or times out)';
   if (invoke.src === 'section') return ` ⟶ ${machineId(String(input.block))}`;
   const node = compiled.workflow.stepsById.get(String(input.id)) ?? undefined;
+  if (node?.team) return ` ⟶ team ${node.id}/ (tasks ${node.team.main.steps.map((s) => s.id).join(', ')})`;
   const blocks = [node?.body?.name, ...(node?.branches ?? []).map((b) => b.name)].filter((b) => b !== undefined).map(machineId);
   return invoke.src === 'group' ? ` ⟶ ${blocks.join(', ')}` : ` (${String(invoke.src)})`;
 }
@@ -63,21 +64,22 @@ class Builder {
   private readonly ids = new Map<string, string>();
   private readonly pending: Pending[] = [];
 
-  constructor(private readonly compiled: CompiledWorkflow) {}
+  /** `prefix` names the machines of a team apart from the workflow's own (`research/`). */
+  constructor(private readonly compiled: CompiledWorkflow, private readonly prefix = '') {}
 
   machine(config: StateConfig): GraphState {
     const id = String(config.id);
     const root = this.state(id, config as Obj, [id], new Map());
-    return root;
+    return this.prefix ? { ...root, label: `${this.prefix}${root.label}` } : root;
   }
 
   private state(key: string, config: Obj, path: string[], siblings: Map<string, string>): GraphState {
-    const name = safe(path.join('__'));
+    const name = safe(this.prefix + path.join('__'));
     this.ids.set(path.join('.'), name);
     if (typeof config.id === 'string') this.ids.set(config.id, name);
     const childMap = new Map<string, string>();
     const states = (config.states ?? {}) as Obj;
-    for (const child of Object.keys(states)) childMap.set(child, safe([...path, child].join('__')));
+    for (const child of Object.keys(states)) childMap.set(child, safe(this.prefix + [...path, child].join('__')));
     const children = Object.entries(states).map(([k, v]) => this.state(k, v as Obj, [...path, k], childMap));
     for (const t of transitionsOf(config)) this.pending.push({ from: name, target: t.target, label: t.label, siblings });
     return { key, name, label: key + invokeLabel(this.compiled, config.invoke as Obj | undefined), final: config.type === 'final', children, initial: config.initial ? childMap.get(String(config.initial)) : undefined };
@@ -97,9 +99,9 @@ function unitNames(compiled: CompiledWorkflow): string[] {
 }
 
 /** What the DAG coordinator counts down: node B starts once each node A it needs has ended. */
-function needEdges(compiled: CompiledWorkflow): GraphEdge[] {
+function needEdges(compiled: CompiledWorkflow, prefix: string): GraphEdge[] {
   const dagSteps = [...compiled.blocks.values()].filter((b) => b.dag).flatMap((b) => b.steps);
-  return dagSteps.flatMap((step) => step.needs.map((need) => ({ from: safe(`unit:${need}`), to: safe(`unit:${step.id}`), label: 'needs' })));
+  return dagSteps.flatMap((step) => step.needs.map((need) => ({ from: safe(`${prefix}unit:${need}`), to: safe(`${prefix}unit:${step.id}`), label: 'needs' })));
 }
 
 /** Every block machine a run of the workflow may start, by name. */
@@ -109,10 +111,20 @@ export function machineNames(compiled: CompiledWorkflow): string[] {
   return [...used, ...unitNames(compiled)];
 }
 
-/** The root machine and every block machine, with their transitions resolved to state names. */
-export function buildGraph(compiled: CompiledWorkflow): Graph {
-  const builder = new Builder(compiled);
+/**
+ * The root machine and every block machine, with their transitions resolved to state names; then
+ * the machines of each `agents.team` step (a DAG of its tasks), named after the step.
+ */
+export function buildGraph(compiled: CompiledWorkflow, prefix = ''): Graph {
+  const builder = new Builder(compiled, prefix);
   const machines = [builder.machine(compiled.root), ...machineNames(compiled).map((name) => builder.machine(compiled.block(name)))];
   builder.resolve();
-  return { machines, edges: [...builder.edges, ...needEdges(compiled)] };
+  const graph = { machines, edges: [...builder.edges, ...needEdges(compiled, prefix)] };
+  for (const node of compiled.workflow.stepsById.values()) {
+    if (!node.team) continue;
+    const team = buildGraph(compileWorkflow(node.team), `${prefix}${node.id}/`);
+    graph.machines.push(...team.machines);
+    graph.edges.push(...team.edges);
+  }
+  return graph;
 }

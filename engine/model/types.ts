@@ -54,6 +54,21 @@ export interface StepNode {
   readonly custom?: StepType;
   /** `uses: workflow`: the checked sub-workflow. */
   readonly workflow?: Workflow;
+  /** `uses: agents.team`: its tasks as a workflow of its own, a DAG of agent tasks (engine/check/team.ts). */
+  readonly team?: Workflow;
+}
+
+/** One agent of the workflow's `agents:` block, as written (plain JSON, handed to its tasks). */
+export interface AgentSpec {
+  readonly name: string;
+  readonly description?: string;
+  readonly model?: string;
+  readonly system?: string;
+  readonly tools?: readonly string[];
+  readonly budget?: Readonly<Record<string, number>>;
+  readonly temperature?: number;
+  readonly max_turns?: number;
+  readonly base_url?: string;
 }
 
 export type InputType = 'string' | 'number' | 'boolean' | 'list' | 'object';
@@ -88,4 +103,10 @@ export interface Workflow {
   readonly allowedPaths: readonly string[];
   /** Every step of the workflow by id (sub-workflows excluded). */
   readonly stepsById: ReadonlyMap<string, StepNode>;
+  /** Custom step types by their `uses:` (a module path or an arq.config.yaml name): what StepContext.runStep may run. */
+  readonly customSteps?: ReadonlyMap<string, StepType>;
+  /** The `agents:` block by agent name. */
+  readonly agents?: Readonly<Record<string, AgentSpec>>;
+  /** Workflow-level settings of step families (`{ llm }`), handed to steps as RunScope.settings. */
+  readonly settings?: Readonly<Record<string, unknown>>;
 }

@@ -5,12 +5,13 @@ import { builtinSteps } from '../../steps/registry.js';
 import { StepError, type LogStream, type StepContext } from '../../steps/contract.js';
 import { evaluateCondition, evaluateValue, isConstant, stringifyValue } from '../expr/index.js';
 import type { StepNode } from '../model/types.js';
-import { validatorFor } from '../check/ajv.js';
-import { schemaIssues } from '../check/schema-errors.js';
 import type { Frame } from './frame.js';
 import { finishStep } from './record.js';
 import { runComposite } from './groups.js';
 import { runSubworkflow } from './subworkflow.js';
+import { checkStepInput, withNestedSteps } from './nested.js';
+import { runPlan, runTeam } from './team.js';
+import type { PlanInput } from '../../steps/agents/plan.js';
 
 /** A step whose `if:` was false: the machine records it as skipped. */
 export class Skipped {
@@ -114,14 +115,6 @@ function recordStopped(frame: Frame, node: StepNode, attempt: number): void {
   });
 }
 
-function checkInput(node: StepNode, schema: object, input: unknown): void {
-  const validate = validatorFor(schema, `step:${node.uses}`);
-  if (validate(input)) return;
-  const issue = schemaIssues(validate.errors ?? [], input)[0]!;
-  const where = issue.path.length ? ` at with.${issue.path.join('.')}` : '';
-  throw new StepError('input.invalid', `Invalid input for "${node.uses}"${where}: ${issue.message}`);
-}
-
 /** Merged environments by step env: a chain of steps without script expressions shares one. */
 const mergedEnvs = new WeakMap<object, Readonly<Record<string, string>>>();
 /** Constant values need no context: building one per step costs a chain of 10,000 steps ~30 ms. */
@@ -144,8 +137,11 @@ async function runAction(frame: Frame, node: StepNode, attempt: number, signal: 
   const input = node.with ? evaluateValue(node.with, isConstant(node.with) ? NO_CONTEXT : frame.evalContext(env)) : {};
   if (node.uses === 'workflow') return runSubworkflow(frame, node, input as Record<string, unknown>, signal);
   const type = node.custom ?? builtinSteps.get(node.uses!)!;
-  if (node.with && !isConstant(node.with)) checkInput(node, type.input, input);
-  const running = type.run(input as Record<string, unknown>, stepContext(frame, node, attempt, signal, processEnv(frame, node, env)));
+  if (node.with && !isConstant(node.with)) checkStepInput(node.uses!, type.input, input);
+  const context = () => stepContext(frame, node, attempt, signal, processEnv(frame, node, env));
+  if (node.uses === 'agents.team') return runTeam(frame, node, input as Record<string, unknown>, signal);
+  if (node.uses === 'agents.plan') return runPlan(frame, node, input as PlanInput, signal, context);
+  const running = type.run(input as Record<string, unknown>, context());
   return node.scriptVars ? running.catch((error: unknown) => Promise.reject(showExpressions(error, node))) : running;
 }
 
@@ -164,15 +160,16 @@ function allowedPaths(frame: Frame): string[] {
   return [workdir, ...frame.instance.compiled.workflow.allowedPaths.map((p) => resolve(workdir, p))];
 }
 
-function stepContext(frame: Frame, node: StepNode, attempt: number, signal: AbortSignal, env: Readonly<Record<string, string>>): StepContext {
+export function stepContext(frame: Frame, node: StepNode, attempt: number, signal: AbortSignal, env: Readonly<Record<string, string>>): StepContext {
   const { runtime } = frame;
   const step = frame.eventId(node.id);
   const item = frame.itemIndex();
-  return {
+  return withNestedSteps(frame.instance.compiled.workflow, {
     signal, stepId: node.id, attempt, env,
     workdir: runtime.options.workdir, tmpdir: runtime.options.tmpdir,
     allowedPaths: allowedPaths(frame),
     run: runtime.scope,
     log: (stream: LogStream, line: string) => runtime.emit({ type: 'step.log', run: runtime.runId, step, stream, line, time: Date.now(), item }),
-  };
+    maskSecret: (value: string) => runtime.addSecrets([value]),
+  });
 }

@@ -13,6 +13,7 @@ export class RunResources implements RunScope {
     readonly id: string,
     readonly artifactsDir: string,
     private readonly warn: (message: string) => void = () => {},
+    readonly settings: Readonly<Record<string, unknown>> = {},
   ) {}
 
   resource<T>(key: string, create: () => Promise<T>, dispose: (value: T) => Promise<void>): Promise<T> {

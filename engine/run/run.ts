@@ -99,7 +99,7 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions = {}):
   const scratch = mkdtempSync(join(tmpdir(), 'arq-run-'));
   scratchDirs.add(scratch);
   const started = options.startedAt ?? Date.now();
-  const runtime = new Runtime({ runId, workdir: resolve(options.workdir ?? process.cwd()), tmpdir: scratch, baseEnv, secretEnv, replay: options.replay, startedAt: started, onEvent: options.onEvent, secretValues: Object.values(secrets), artifactsDir: options.artifactsDir });
+  const runtime = new Runtime({ runId, workdir: resolve(options.workdir ?? process.cwd()), tmpdir: scratch, baseEnv, secretEnv, replay: options.replay, startedAt: started, onEvent: options.onEvent, secretValues: Object.values(secrets), artifactsDir: options.artifactsDir, settings: workflow.settings });
   runtime.emit({ type: 'run.started', run: runId, workflow: workflow.name, time: Date.now(), inputs, resumed: options.replay ? true : undefined });
   try {
     let outcome;

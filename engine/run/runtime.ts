@@ -20,6 +20,8 @@ export interface RuntimeOptions {
   readonly secretValues?: readonly string[];
   /** Where steps keep files that outlive the run (see RunScope.artifactsDir). */
   readonly artifactsDir?: string;
+  /** Workflow-level settings of step families (RunScope.settings): `{ llm }`. */
+  readonly settings?: Readonly<Record<string, unknown>>;
 }
 
 
@@ -30,7 +32,7 @@ export class Runtime {
   constructor(readonly options: RuntimeOptions) {
     this.addSecrets(options.secretValues ?? []);
     const artifacts = options.artifactsDir ?? join(options.workdir, '.arq-artifacts', options.runId);
-    this.scope = new RunResources(options.runId, artifacts, (message) => this.emit({ type: 'run.warning', run: this.runId, time: Date.now(), message }));
+    this.scope = new RunResources(options.runId, artifacts, (message) => this.emit({ type: 'run.warning', run: this.runId, time: Date.now(), message }), options.settings);
   }
 
   /**

@@ -42,6 +42,12 @@ describe('heavy dependencies are imported only by what needs them', () => {
     for (const heavy of ['webdriverio', 'openai', 'systeminformation']) expect(packages.has(heavy)).toBe(false);
   });
 
+  it('arq validate of LLM and agent workflows loads no openai and no ajv compiler either', () => {
+    const { status, files } = dependencyFiles(['validate', 'examples/llm-summary.yaml', 'examples/agents-research.yaml']);
+    expect(status).toBe(0);
+    expect(files).toEqual(['ajv/dist/runtime/ucs2length.js']);
+  });
+
   it('arq steps loads no dependency at all', () => {
     const { status, files } = dependencyFiles(['steps']);
     expect(status).toBe(0);

@@ -6,16 +6,20 @@ import { checkWorkflow } from '../../engine/check/workflow.js';
 import { loadWorkflowFile } from '../../engine/load/load.js';
 import type { RunEvent } from '../../engine/run/events.js';
 import { runWorkflow, type RunResult } from '../../engine/run/run.js';
+import { runCli } from '../helpers/cli.js';
 
 const examples = join(import.meta.dirname, '..', '..', 'examples');
 
-async function run(name: string, inputs: Record<string, unknown> = {}): Promise<{ result: RunResult; events: RunEvent[] }> {
+async function run(name: string, inputs: Record<string, unknown> = {}, env?: Record<string, string>): Promise<{ result: RunResult; events: RunEvent[]; workdir: string }> {
   const workflow = await checkWorkflow(await loadWorkflowFile(join(examples, name)));
   const events: RunEvent[] = [];
   const workdir = mkdtempSync(join(tmpdir(), 'arq-example-'));
-  const result = await runWorkflow(workflow, { inputs, workdir, onEvent: (e) => events.push(e) });
-  return { result, events };
+  const result = await runWorkflow(workflow, { inputs, workdir, env, onEvent: (e) => events.push(e) });
+  return { result, events, workdir };
 }
+
+/** Offline: answers come from the example's recorded cassette; no server, no key. */
+const offline = (name: string) => ({ PATH: process.env.PATH ?? '', ARQ_LLM_CASSETTE: join(examples, `${name}.cassette.json`) });
 
 const finished = (events: RunEvent[]) =>
   events.flatMap((e) => (e.type === 'step.finished' ? [`${e.step}${e.item === undefined ? '' : `[${e.item}]`}:${e.status}`] : []));
@@ -24,7 +28,7 @@ const logs = (events: RunEvent[], step: string) => events.flatMap((e) => (e.type
 describe('examples', () => {
   it('every example file is covered by a test below', () => {
     const files = readdirSync(examples).filter((f) => f.endsWith('.yaml')).sort();
-    expect(files).toEqual(['dag.yaml', 'failure-handling.yaml', 'foreach.yaml', 'hello.yaml', 'parallel.yaml', 'retry-timeout.yaml', 'subworkflow.yaml', 'system-report.yaml']);
+    expect(files).toEqual(['agents-research.yaml', 'dag.yaml', 'failure-handling.yaml', 'foreach.yaml', 'hello.yaml', 'llm-summary.yaml', 'parallel.yaml', 'retry-timeout.yaml', 'subworkflow.yaml', 'system-report.yaml']);
   });
 
   it('hello runs its chain in order and passes outputs along', async () => {
@@ -101,5 +105,51 @@ describe('examples', () => {
     expect(result.status).toBe('succeeded');
     expect(result.outputs).toEqual({ both: 'Hello, Ann! / Hello, Bob?' });
     expect(finished(events)).toEqual(['greet_ann/line:succeeded', 'greet_ann:succeeded', 'greet_bob/line:succeeded', 'greet_bob:succeeded']);
+  });
+
+  it('llm-summary reads a file through a tool, summarises it and rates the summary, offline from its cassette', async () => {
+    const { result, events } = await run('llm-summary.yaml', {}, offline('llm-summary'));
+    expect(result.status).toBe('succeeded');
+    expect(result.outputs).toEqual({
+      summary: 'Release 1.4 makes runs resume after a crash and kills whole process trees on timeouts.\nIt also adds HTTP, file and system step types.',
+      clarity: 4,
+      requests: 2,
+    });
+    expect(finished(events)).toEqual(['notes:succeeded', 'summary:succeeded', 'rating:succeeded']);
+    expect(logs(events, 'summary')).toEqual([
+      'tool fs.read {"path":"notes.md"}', 'tool fs.read succeeded',
+      'Release 1.4 makes runs resume after a crash and kills whole process trees on timeouts.', 'It also adds HTTP, file and system step types.',
+    ]);
+    expect(events.find((e) => e.type === 'step.finished' && e.step === 'rating')).toMatchObject({ outputs: { json: { clarity: 4, missing: ['the version number of each step type'] }, repairs: 0 } });
+  });
+
+  it('agents-research runs two agents at once, then the editor merges their notes, offline from its cassette', async () => {
+    const { result, events, workdir } = await run('agents-research.yaml', {}, offline('agents-research'));
+    expect(result.status).toBe('succeeded');
+    const report = '# Workflow engines\n\nWorkflow engines come from batch schedulers and now run builds, pipelines and deployments as code.\nTheir files are easy to review but limit steps; journals make runs resumable; fan-out needs limits.';
+    expect(result.outputs).toEqual({
+      report,
+      points: ['Declarative files are easy to review but limit what a step can express.', 'Durable journals make runs resumable at the cost of disk writes.', 'Parallel fan-out is fast but needs budgets and limits.'],
+      spend: { requests: 3, tokens: 459 },
+    });
+    const order = finished(events);
+    expect(order.slice(0, 2).sort()).toEqual(['research/history:succeeded', 'research/tradeoffs:succeeded']);
+    expect(order.slice(2)).toEqual(['research/report:succeeded', 'research:succeeded', 'save:succeeded']);
+    // Both research tasks started before either finished: they ran at the same time.
+    const firstEnd = events.findIndex((e) => e.type === 'step.finished');
+    const starts = events.slice(0, firstEnd).flatMap((e) => (e.type === 'step.started' ? [e.step] : []));
+    expect(starts).toEqual(['research', 'research/history', 'research/tradeoffs']);
+    expect(readFileSync(join(workdir, 'report.md'), 'utf8')).toBe(report);
+  });
+
+  it('llm-summary runs from the command line offline, the model\'s text shown line by line', async () => {
+    const workdir = mkdtempSync(join(tmpdir(), 'arq-example-'));
+    const env = { ...offline('llm-summary'), ARQ_HOME: join(workdir, '.state') };
+    const { code, stdout } = await runCli(['run', join(examples, 'llm-summary.yaml'), '--workdir', workdir], workdir, env);
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines).toContain('  summary | Release 1.4 makes runs resume after a crash and kills whole process trees on timeouts.');
+    expect(lines).toContain('  summary | It also adds HTTP, file and system step types.');
+    expect(lines.at(-2)).toBe('outputs: {"summary":"Release 1.4 makes runs resume after a crash and kills whole process trees on timeouts.\\nIt also adds HTTP, file and system step types.","clarity":4,"requests":2}');
   });
 });

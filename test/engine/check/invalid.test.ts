@@ -255,7 +255,7 @@ const cases: readonly Case[] = [
     [4, 11, 'step.unknown_type', 'Unknown step type "slep". Did you mean "sleep"? Run `arq steps` to list the step types'],
   ] },
   { file: 'unknown-top-level-key.yaml', problems: [
-    [2, 1, 'schema.unknown_key', 'Unknown key "jobs" in the workflow. Expected one of: name, description, on, inputs, env, secrets, defaults, permissions, steps, outputs, on_failure, finally'],
+    [2, 1, 'schema.unknown_key', 'Unknown key "jobs" in the workflow. Expected one of: name, description, on, inputs, env, secrets, defaults, permissions, steps, outputs, on_failure, finally, llm, agents'],
   ] },
   { file: 'unsupported-tag.yaml', problems: [
     [3, 10, 'yaml.tag', 'Unsupported tag "!!binary": arq workflows use plain YAML values only'],
