@@ -12,8 +12,9 @@ import { httpCheck } from './http/check.js';
 import { httpRequest } from './http/request.js';
 import { fsSteps } from './os/fs.js';
 import { systemSteps } from './system/index.js';
+import { browserSteps } from './browser/index.js';
 
-const builtins: readonly StepType[] = [shell, noop, log, fail, sleep, ...fsSteps, ...systemSteps, httpRequest, httpCheck] as readonly StepType[];
+const builtins: readonly StepType[] = [shell, noop, log, fail, sleep, ...fsSteps, ...systemSteps, httpRequest, httpCheck, ...browserSteps] as readonly StepType[];
 
 /** Built-in step types by name. */
 export const builtinSteps: ReadonlyMap<string, StepType> = new Map(builtins.map((s) => [s.type, s]));

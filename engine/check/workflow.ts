@@ -10,6 +10,7 @@ import { asList, asRecord, Checker } from './checker.js';
 import { checkNeeds } from './dag.js';
 import { loadCustomSteps } from './custom.js';
 import { checkDurations } from './durations.js';
+import { checkPermissions, grantedPermissions } from './permissions.js';
 import { buildInputs, buildSecrets } from './inputs.js';
 import { RefChecker } from './refs.js';
 import { schemaIssues } from './schema-errors.js';
@@ -95,10 +96,13 @@ export async function checkWorkflow(doc: LoadedDocument, options: CheckOptions =
   const env = raw.env === undefined ? undefined : builder.value(raw.env, ['env'], BASE_CONTEXTS.filter((c) => c !== 'env' && c !== 'steps'));
   checkNeeds(checker, tree, builder.byId.values(), (node) => rawNeedsOf(doc, node));
   checkRefs(checker, builder, sections, outputs);
+  const permissions = grantedPermissions(raw.permissions);
+  checkPermissions(checker, builder.byId.values(), permissions);
   const workflow: Workflow = {
     file: doc.file, name: nameOf(doc.file, raw), doc, env, outputs, main, onFailure, finally: fin,
     inputs: buildInputs(checker, raw.inputs), secrets: buildSecrets(checker, raw.secrets), stepsById: builder.byId,
     allowedPaths: asList(asRecord(raw.permissions)?.paths).filter((p): p is string => typeof p === 'string'),
+    permissions,
   };
   const stack = options.stack ?? [resolve(doc.file)];
   const problems = [...checker.problems, ...(await checkSubworkflows(checker, builder.subworkflows, stack, checkChild))];
