@@ -7,7 +7,7 @@
  * @example
  * - uses: browser.assert
  *   with: { selector: "#greeting", text_contains: "Welcome, ann" }
- * # fails with: Assertion failed: text of "#greeting": expected to contain "Welcome, ann", actual "Welcome, bob" (checked for 5000 ms)
+ * # fails with: Assertion failed: text of "#greeting": expected to contain "Welcome, ann", actual: "Welcome, bob" (checked for 5000 ms)
  */
 import type { Browser } from 'webdriverio';
 import { StepError, type StepContext, type StepType } from '../contract.js';
@@ -107,7 +107,7 @@ async function assertPage(input: BrowserAssertInput, ctx: StepContext): Promise<
   const { miss } = await poll(probe, wait);
   if (!miss) return {};
   const after = wait.timeoutMs > 0 ? ` (checked for ${wait.timeoutMs} ms)` : '';
-  throw new StepError('browser.assertion', `${input.message ?? 'Assertion failed'}: ${miss.subject}: expected ${miss.expected}, actual ${miss.actual}${after}`, { ...miss });
+  throw new StepError('browser.assertion', `${input.message ?? 'Assertion failed'}: ${miss.subject}: expected ${miss.expected}, actual: ${miss.actual}${after}`, { ...miss });
 }
 
 const selectorNeeded = Object.fromEntries(ELEMENT_CHECKS.map((key) => [key, ['selector']]));

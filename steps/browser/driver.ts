@@ -19,8 +19,8 @@ import { killTree, trackGroup, untrackGroup } from '../os/process-tree.js';
 export interface Driver {
   readonly pid: number;
   readonly port: number;
-  /** The last lines it printed, for error messages. */
-  output(): string;
+  /** The last lines Chromium printed (chromedriver relays them), for error messages. */
+  browserOutput(): string;
   /** Kills its process group (Chromium included) and waits until every member is gone. */
   stop(): Promise<void>;
 }
@@ -33,7 +33,14 @@ const KILL_GRACE_MS = 2000;
 const OUTPUT_CHARS = 4000;
 
 /** Keeps the tail of what the driver prints, and reads it all so that its pipes never fill. */
-function followOutput(child: ChildProcess): { text: () => string; onData: (listener: (text: string) => void) => void } {
+interface Output {
+  text(): string;
+  /** Forgets what was printed so far: what comes next is the browser's. */
+  clear(): void;
+  onData(listener: (text: string) => void): void;
+}
+
+function followOutput(child: ChildProcess): Output {
   let text = '';
   const listeners: ((text: string) => void)[] = [];
   const take = (chunk: Buffer) => {
@@ -42,11 +49,11 @@ function followOutput(child: ChildProcess): { text: () => string; onData: (liste
   };
   child.stdout?.on('data', take);
   child.stderr?.on('data', take);
-  return { text: () => text.trim(), onData: (listener) => listeners.push(listener) };
+  return { text: () => text.trim(), clear: () => void (text = ''), onData: (listener) => listeners.push(listener) };
 }
 
 /** Resolves with the port once the driver says it listens; rejects when it exits, errs, times out or the step is stopped. */
-function waitForPort(child: ChildProcess, output: ReturnType<typeof followOutput>, signal: AbortSignal): Promise<number> {
+function waitForPort(child: ChildProcess, output: Output, signal: AbortSignal): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => fail(`chromedriver did not report a port within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
     const onAbort = () => fail('Cancelled while chromedriver was starting');
@@ -69,6 +76,7 @@ function waitForPort(child: ChildProcess, output: ReturnType<typeof followOutput
       const match = settled ? null : READY_LINE.exec(text);
       if (!match) return;
       settle();
+      output.clear();
       resolve(Number(match[1]));
     });
     child.once('exit', onExit);
@@ -97,7 +105,8 @@ async function waitUntilReady(port: number, signal: AbortSignal): Promise<void> 
  * once it answers /status. Whatever fails, nothing of it is left running.
  */
 export async function startDriver(path: string, env: Readonly<Record<string, string>>, signal: AbortSignal): Promise<Driver> {
-  const child = spawn(path, ['--port=0'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
+  // --enable-chrome-logs relays Chromium's own stderr: why it could not start, when it cannot.
+  const child = spawn(path, ['--port=0', '--enable-chrome-logs'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
   const output = followOutput(child);
   const pid = child.pid;
   if (pid !== undefined) trackGroup(pid);
@@ -106,7 +115,7 @@ export async function startDriver(path: string, env: Readonly<Record<string, str
   try {
     const port = await waitForPort(child, output, signal);
     await waitUntilReady(port, signal);
-    return { pid: pid!, port, output: output.text, stop };
+    return { pid: pid!, port, browserOutput: output.text, stop };
   } catch (error) {
     await stop();
     throw error;

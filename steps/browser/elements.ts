@@ -4,10 +4,11 @@
  *
  * @example
  * const button = await waitForElement(browser, '#submit', { state: 'visible', timeoutMs: 5000, signal });
- * // or: Timed out after 5000 ms waiting for "#submit" to be visible: it is there but hidden
+ * // or: Timed out after 5000 ms waiting for "#submit" to be visible: one element matches, hidden
  */
 import type { Browser } from 'webdriverio';
 import { StepError } from '../contract.js';
+import { firstLine } from './errors.js';
 import { poll, type PollOptions } from './poll.js';
 
 type Element = WebdriverIO.Element;
@@ -33,11 +34,11 @@ export function describeWanted(selector: string, state: ElementState): string {
   return `${JSON.stringify(selector)} ${STATE_WORDS[state]}`;
 }
 
-/** What the page showed for a selector, in words: `no element matches it`, `it is there but hidden`. */
+/** What the page showed for a selector, in words: `no element matches`, `one element matches, hidden`. */
 export function describeSeen(seen: Seen): string {
-  if (seen.count === 0) return 'no element matches it';
-  if (seen.count === 1) return seen.visible ? 'it is visible' : 'it is there but hidden';
-  return `${seen.count} elements match it, ${seen.visible} of them visible`;
+  if (seen.count === 0) return 'no element matches';
+  if (seen.count === 1) return `one element matches, ${seen.visible ? 'visible' : 'hidden'}`;
+  return `${seen.count} elements match, ${seen.visible} visible`;
 }
 
 function isDone(state: ElementState, count: number, visible: number): boolean {
@@ -59,9 +60,8 @@ export async function findAll(browser: Browser, selector: string): Promise<Eleme
   try {
     return [...(await browser.$$(selector))] as Element[];
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (!/invalid selector|is not a valid selector|SyntaxError/i.test(message)) throw error;
-    throw new StepError('browser.bad_selector', `Invalid selector ${JSON.stringify(selector)}: ${message.split('\n')[0]}`, { selector });
+    if (!/invalid selector|is not a valid selector|SyntaxError/i.test(String(error))) throw error;
+    throw new StepError('browser.bad_selector', `Invalid selector ${JSON.stringify(selector)}: ${firstLine(error)}`, { selector });
   }
 }
 
@@ -120,8 +120,3 @@ export async function actOn<T>(browser: Browser, selector: string, verb: string,
   throw new StepError('browser.timeout', `Timed out after ${options.timeoutMs} ms ${why}`, { selector });
 }
 
-/** The first line of an error's message, without webdriverio's "when running ..." tail. */
-export function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]!.split(' when running ')[0]!.trim();
-}

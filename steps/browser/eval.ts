@@ -12,7 +12,7 @@
  */
 import type { Browser } from 'webdriverio';
 import { StepError, type StepContext, type StepType } from '../contract.js';
-import { firstLine } from './elements.js';
+import { firstLine } from './errors.js';
 import { sessionSchema, type SessionInput } from './options.js';
 import { untilAborted } from './poll.js';
 import { sessionFor } from './session.js';

@@ -8,6 +8,7 @@
  * - run: echo "${{ steps.login_page.outputs.title }}"
  */
 import { StepError, type StepContext, type StepType } from '../contract.js';
+import { firstLine } from './errors.js';
 import { sessionSchema, type SessionInput } from './options.js';
 import { untilAborted } from './poll.js';
 import { fitViewport, sessionFor, type OpenOptions } from './session.js';
@@ -48,8 +49,8 @@ async function load(input: BrowserOpenInput, ctx: StepContext): Promise<BrowserO
   if (input.viewport) await untilAborted(fitViewport(browser, input.viewport), ctx.signal);
   await untilAborted(browser.url(input.url), ctx.signal).catch((error: unknown) => {
     if (error instanceof StepError) throw error;
-    const message = error instanceof Error ? error.message.split(' when running ')[0] : String(error);
-    const timedOut = /timeout/i.test(message ?? '');
+    const message = firstLine(error);
+    const timedOut = /timeout/i.test(message);
     throw new StepError(timedOut ? 'browser.timeout' : 'browser.load_failed', timedOut ? `Timed out after ${timeoutMs} ms loading ${input.url}` : `Could not load ${input.url}: ${message}`, { url: input.url });
   });
   const [url, title] = await untilAborted(Promise.all([browser.getUrl(), browser.getTitle()]), ctx.signal);

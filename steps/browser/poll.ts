@@ -37,13 +37,17 @@ export interface PollOptions {
   readonly signal: AbortSignal;
 }
 
-/** Probes until the result says `done` or the time is up, and returns the last result. */
-export async function poll<T extends { readonly done: boolean }>(probe: () => Promise<T>, { timeoutMs, signal }: PollOptions): Promise<T> {
+/**
+ * Probes until the result says `done` or the time is up, and returns the last result.
+ * `onFirstMiss` hears of the first result that is not done yet, when the waiting begins.
+ */
+export async function poll<T extends { readonly done: boolean }>(probe: () => Promise<T>, { timeoutMs, signal }: PollOptions, onFirstMiss?: (result: T) => void): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  for (let round = 1; ; round++) {
     const result = await untilAborted(probe(), signal);
     const left = deadline - Date.now();
     if (result.done || left <= 0) return result;
+    if (round === 1) onFirstMiss?.(result);
     await delay(Math.min(POLL_INTERVAL_MS, left), undefined, { signal }).catch(() => {
       throw cancelled();
     });

@@ -14,6 +14,7 @@ import type { Browser } from 'webdriverio';
 import { StepError, type StepContext } from '../contract.js';
 import { killProcesses, processesWithArg } from '../os/process-tree.js';
 import { startDriver, type Driver } from './driver.js';
+import { errorText } from './errors.js';
 import { DEFAULT_SESSION, DEFAULT_WAIT_MS, findBinaries, type Binaries, type SessionInput, type WaitingInput } from './options.js';
 import { untilAborted, type PollOptions } from './poll.js';
 
@@ -35,6 +36,7 @@ export const DEFAULT_VIEWPORT: Viewport = { width: 1280, height: 720 };
 // Enough for a graceful quit on a busy machine; the process group is killed after it anyway.
 const QUIT_TIMEOUT_MS = 5000;
 const LEFTOVER_GRACE_MS = 1000;
+const BROWSER_LINES = 10;
 
 /** One open browser: webdriverio's handle, the driver it talks to, and the folder of its profile. */
 export interface BrowserSession {
@@ -83,11 +85,11 @@ export async function fitViewport(browser: Browser, viewport: Viewport): Promise
   await browser.setWindowSize(viewport.width + outer.width - inner[0]!, viewport.height + outer.height - inner[1]!);
 }
 
+/** A session chromedriver could not open, with the last lines Chromium printed (its own reason, often). */
 function sessionError(error: unknown, driver: Driver): StepError {
   if (error instanceof StepError) return error;
-  const message = (error instanceof Error ? error.message : String(error)).split(' when running ')[0]!.trim();
-  const printed = driver.output();
-  return new StepError('browser.session_failed', `Could not open a Chromium session: ${message}${printed ? `\nchromedriver: ${printed}` : ''}`, {}, { cause: error });
+  const said = driver.browserOutput().split('\n').filter((line) => line.trim() !== '').slice(-BROWSER_LINES).join('\n');
+  return new StepError('browser.session_failed', `Could not open a Chromium session: ${errorText(error)}${said ? `\nChromium printed:\n${said}` : ''}`, {}, { cause: error });
 }
 
 async function openSession(name: string, options: OpenOptions, ctx: StepContext): Promise<BrowserSession> {

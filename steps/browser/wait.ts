@@ -79,7 +79,7 @@ async function waitFor(input: BrowserWaitInput, ctx: StepContext): Promise<Brows
     }
     return { done: true, missing: undefined };
   };
-  const last = await poll(probe, wait);
+  const last = await poll(probe, wait, ({ missing }) => ctx.log('info', `waiting up to ${wait.timeoutMs} ms for ${missing}`));
   if (!last.done) throw new StepError('browser.timeout', `Timed out after ${wait.timeoutMs} ms waiting for ${last.missing}`);
   const [url, title] = await Promise.all([browser.getUrl(), browser.getTitle()]);
   return { url, title };
