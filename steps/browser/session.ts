@@ -115,7 +115,7 @@ async function openSession(name: string, options: OpenOptions, ctx: StepContext)
 
 /** Processes of the session that left its process group (Chromium's crash handler), then its folder. */
 async function endLeftovers(folder: string): Promise<void> {
-  await killProcesses(processesWithArg(folder), { graceMs: LEFTOVER_GRACE_MS });
+  await killProcesses(processesWithArg(`${folder}/`), { graceMs: LEFTOVER_GRACE_MS });
   await rm(folder, { recursive: true, force: true });
 }
 
