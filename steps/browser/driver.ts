@@ -29,6 +29,7 @@ const READY_LINE = /started successfully on port (\d+)/;
 const START_TIMEOUT_MS = 20_000;
 const STATUS_ATTEMPTS = 50;
 const STATUS_INTERVAL_MS = 50;
+const STATUS_TIMEOUT_MS = 2000;
 const KILL_GRACE_MS = 2000;
 const OUTPUT_CHARS = 4000;
 
@@ -56,7 +57,10 @@ function followOutput(child: ChildProcess): Output {
 function waitForPort(child: ChildProcess, output: Output, signal: AbortSignal): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => fail(`chromedriver did not report a port within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
-    const onAbort = () => fail('Cancelled while chromedriver was starting');
+    const onAbort = () => {
+      settle();
+      reject(new StepError('browser.cancelled', 'Cancelled while chromedriver was starting'));
+    };
     let settled = false;
     function settle(): void {
       settled = true;
@@ -89,7 +93,7 @@ function waitForPort(child: ChildProcess, output: Output, signal: AbortSignal): 
 async function waitUntilReady(port: number, signal: AbortSignal): Promise<void> {
   for (let attempt = 1; attempt <= STATUS_ATTEMPTS; attempt++) {
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/status`, { signal });
+      const response = await fetch(`http://127.0.0.1:${port}/status`, { signal: AbortSignal.any([signal, AbortSignal.timeout(STATUS_TIMEOUT_MS)]) });
       const body = (await response.json()) as { value?: { ready?: boolean } };
       if (body.value?.ready === true) return;
     } catch (error) {
@@ -108,6 +112,8 @@ export async function startDriver(path: string, env: Readonly<Record<string, str
   // --enable-chrome-logs relays Chromium's own stderr: why it could not start, when it cannot.
   const child = spawn(path, ['--port=0', '--enable-chrome-logs'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
   const output = followOutput(child);
+  // A failed spawn is reported by waitForPort; a later 'error' must not crash the process.
+  child.on('error', () => {});
   const pid = child.pid;
   if (pid !== undefined) trackGroup(pid);
   let stopping: Promise<void> | undefined;

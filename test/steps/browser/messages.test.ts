@@ -50,6 +50,8 @@ steps:
   - { id: throws, uses: browser.eval, with: { script: "throw new Error('boom')" } }
   - { id: condition, uses: browser.wait, with: { condition: "document.querySelectorAll('.row').length === 3" } }
   - { id: false_condition, uses: browser.wait, with: { condition: "document.title === 'nope'", timeout: 300 } }
+  - { id: slow_page, uses: browser.open, with: { url: "${pages.base}/slow", timeout: 500 } }
+  - { id: after_slow, uses: browser.open, with: { url: "${pages.base}/login" } }
   - { id: last, uses: browser.assert, with: { selector: h1, text_equals: Dashboard, timeout: 0 }, continue_on_error: false }
   - { id: skipped, uses: noop }
 outputs:
@@ -77,8 +79,10 @@ outputs:
     expect(error('throws')).toBe('The page\'s JavaScript failed: javascript error: boom');
     expect(finishedOf(events, 'condition').status).toBe('succeeded');
     expect(error('false_condition')).toBe('Timed out after 300 ms waiting for the condition document.title === \'nope\' to be true');
+    expect(error('slow_page')).toBe(`Timed out after 500 ms loading ${pages.base}/slow`);
+    expect(finishedOf(events, 'after_slow').outputs).toEqual({ url: `${pages.base}/login`, title: 'Sign in', session: 'default' });
     expect(error('last')).toBe('Assertion failed: text of "h1": expected "Dashboard", actual: "Sign in"');
-    expect(finishedList(events).slice(-3)).toEqual(['false_condition:failed', 'last:failed', 'skipped:skipped']);
+    expect(finishedList(events).slice(-4)).toEqual(['slow_page:failed', 'after_slow:succeeded', 'last:failed', 'skipped:skipped']);
     expect(session).toBeDefined();
     expect(survivors(session!)).toEqual([]);
   });

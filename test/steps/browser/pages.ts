@@ -1,7 +1,7 @@
 /**
  * The pages the browser tests drive, served by a real HTTP server on 127.0.0.1 (port 0), one per
  * test file. /login is a form whose greeting appears 400 ms after "Sign in", as a slow backend's
- * would; the server counts the requests of each path.
+ * would; /slow never answers; the server counts the requests of each path.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -63,6 +63,8 @@ export async function servePages(): Promise<PageServer> {
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     hits.set(path, (hits.get(path) ?? 0) + 1);
+    // A page that never answers: closed with the server.
+    if (path === '/slow') return;
     res.writeHead(path === '/login' ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
     res.end(path === '/login' ? LOGIN : '<title>Not found</title>not found');
   });
