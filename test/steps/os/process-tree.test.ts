@@ -102,13 +102,14 @@ describe('killTree and children that left the group', () => {
   it('finds a setsid child through /proc parent links and stops it with the group', async () => {
     const marker = `101.${process.pid}`;
     const { pgid } = await startGroup(`setsid sleep ${marker} & echo ready; wait`);
+    // Until setsid has exec'd sleep, the escaped process is still named setsid.
     const escaped = await vi.waitFor(() => {
       const found = escapedDescendants(pgid);
       expect(found).toHaveLength(1);
+      expect(readFileSync(`/proc/${found[0]}/cmdline`, 'latin1').split('\0')).toEqual(['sleep', marker, '']);
       return found;
     });
     started.push(escaped[0]!);
-    expect(readFileSync(`/proc/${escaped[0]}/cmdline`, 'latin1').split('\0')).toEqual(['sleep', marker, '']);
     await killTree(pgid, { graceMs: 5000 });
     expect(processState(escaped[0]!) ?? 'Z').toBe('Z');
   });
