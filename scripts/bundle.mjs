@@ -14,7 +14,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['ajv', 'ajv/*', 'xstate', 'execa'],
+  external: ['ajv', 'ajv/*', 'xstate', 'execa', 'webdriverio'],
   banner: { js: "import { createRequire as __arqRequire } from 'node:module'; const require = __arqRequire(import.meta.url);" },
   logLevel: 'warning',
 });

@@ -15,6 +15,12 @@
 /** A JSON Schema (draft 2020-12 subset understood by ajv). */
 export type JSONSchema = Record<string, unknown>;
 
+/**
+ * What a workflow may grant its steps beyond files, each with `permissions: { NAME: true }`:
+ * `browser_eval` lets steps run the workflow's JavaScript in a browser page.
+ */
+export type Permission = 'browser_eval';
+
 /** Where a log line came from. */
 export type LogStream = 'stdout' | 'stderr' | 'info';
 
@@ -33,6 +39,8 @@ export interface StepContext {
    * (absolute). A file step refuses any other path, however it is spelt (../, symlinks).
    */
   readonly allowedPaths: readonly string[];
+  /** The permissions the workflow grants (`permissions: { browser_eval: true }`); absent means none. */
+  readonly permissions?: readonly Permission[];
   /** A scratch directory private to this run, removed when the run ends. */
   readonly tmpdir: string;
   /** The full environment for child processes (process env + workflow, block and step env). */
@@ -113,6 +121,17 @@ export interface StepType<I = Record<string, unknown>, O extends StepOutputs = S
    * is handed to the step in `env` and the text refers to that variable instead.
    */
   readonly scriptInputs?: readonly string[];
+  /**
+   * Inputs holding code run somewhere else (JavaScript in a page): they must be written as
+   * constants, since a `${{ }}` value pasted into code could change what it does. `arq validate`
+   * reports an expression there; values reach such code through other inputs (`args`).
+   */
+  readonly constantInputs?: readonly string[];
+  /**
+   * A permission the workflow must grant for this step to run; with `when`, only when one of
+   * those inputs is given. `arq validate` reports a step whose workflow does not grant it.
+   */
+  readonly permission?: { readonly name: Permission; readonly when?: readonly string[] };
   run(input: I, ctx: StepContext): Promise<O>;
 }
 

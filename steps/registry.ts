@@ -15,6 +15,7 @@ import { processSteps } from './os/process.js';
 import { systemSteps } from './system/index.js';
 import { llmSteps } from './llm/index.js';
 import { agentsSteps } from './agents/index.js';
+import { browserSteps } from './browser/index.js';
 
 // One family per line: families are added independently.
 const builtins: readonly StepType[] = [
@@ -25,6 +26,7 @@ const builtins: readonly StepType[] = [
   httpRequest, httpCheck,
   ...llmSteps,
   ...agentsSteps,
+  ...browserSteps,
 ] as readonly StepType[];
 
 /** Built-in step types by name. */

@@ -52,6 +52,14 @@ function checkInputs(checker: Checker, type: StepType, action: RawAction): void 
   }
 }
 
+/** Code run elsewhere (a page's JavaScript) is taken as written: a value pasted into it could change what it does. */
+function checkConstantInputs(checker: Checker, type: StepType, action: RawAction): void {
+  for (const key of type.constantInputs ?? []) {
+    if (!hasExpression(action.with[key])) continue;
+    checker.report('input.not_constant', `"${key}" of "${type.type}" is code and must be written as it is, without \${{ }} expressions; pass values in \`args\` and read them as arguments[0], arguments[1], ...`, action.keyPath(key));
+  }
+}
+
 /** sh and bash quote like sh; any other interpreter only gets the variable's name (README). */
 function shellFamily(shell: unknown): 'sh' | 'other' {
   return shell === undefined || shell === 'sh' || shell === 'bash' ? 'sh' : 'other';
@@ -92,6 +100,7 @@ export function buildAction(checker: Checker, step: Record<string, unknown>, pat
     return { fields: { uses: action.uses } };
   }
   if (step.with === undefined || asRecord(step.with)) checkInputs(checker, type, action);
+  checkConstantInputs(checker, type, action);
   const fields = compileInputs(checker, type, action, contexts);
   return { fields: custom.has(action.uses) ? { ...fields, uses: action.uses, custom: type } : fields };
 }

@@ -11,6 +11,7 @@ import { asList, asRecord, Checker } from './checker.js';
 import { checkNeeds } from './dag.js';
 import { loadCustomSteps } from './custom.js';
 import { checkDurations } from './durations.js';
+import { checkPermissions, grantedPermissions } from './permissions.js';
 import { buildInputs, buildSecrets } from './inputs.js';
 import { RefChecker } from './refs.js';
 import { schemaIssues } from './schema-errors.js';
@@ -100,11 +101,14 @@ export async function checkWorkflow(doc: LoadedDocument, options: CheckOptions =
   checkStepTools(checker, builder.byId.values(), custom.steps);
   const agents = buildAgents(checker, raw.agents, custom.steps);
   const buildTeams = checkTeams(checker, builder.byId.values(), agents);
+  const permissions = grantedPermissions(raw.permissions);
+  checkPermissions(checker, builder.byId.values(), permissions);
   const workflow: Workflow = {
     file: doc.file, name: nameOf(doc.file, raw), doc, env, outputs, main, onFailure, finally: fin,
     inputs: buildInputs(checker, raw.inputs), secrets: buildSecrets(checker, raw.secrets), stepsById: builder.byId, customSteps: custom.steps,
     agents, settings: buildSettings(checker, raw),
     allowedPaths: asList(asRecord(raw.permissions)?.paths).filter((p): p is string => typeof p === 'string'),
+    permissions,
   };
   buildTeams(workflow);
   const stack = options.stack ?? [resolve(doc.file)];

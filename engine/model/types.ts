@@ -1,7 +1,7 @@
 /** The checked workflow: what the compiler and the runtime work from. */
 import type { CompiledCondition, CompiledValue, ScriptVar } from '../expr/index.js';
 import type { YamlPath, LoadedDocument } from '../load/load.js';
-import type { StepType } from '../../steps/contract.js';
+import type { Permission, StepType } from '../../steps/contract.js';
 
 /** Retry policy of a step; `attempts` counts the first attempt too. */
 export interface RetryPolicy {
@@ -101,6 +101,8 @@ export interface Workflow {
   readonly outputs?: CompiledValue;
   /** `permissions.paths` as written: folders file steps may touch besides the working directory. */
   readonly allowedPaths: readonly string[];
+  /** The permissions `permissions:` grants (`browser_eval: true`), for this workflow's own steps. */
+  readonly permissions: readonly Permission[];
   /** Every step of the workflow by id (sub-workflows excluded). */
   readonly stepsById: ReadonlyMap<string, StepNode>;
   /** Custom step types by their `uses:` (a module path or an arq.config.yaml name): what StepContext.runStep may run. */

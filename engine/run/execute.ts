@@ -168,6 +168,7 @@ export function stepContext(frame: Frame, node: StepNode, attempt: number, signa
     signal, stepId: node.id, attempt, env,
     workdir: runtime.options.workdir, tmpdir: runtime.options.tmpdir,
     allowedPaths: allowedPaths(frame),
+    permissions: frame.instance.compiled.workflow.permissions,
     run: runtime.scope,
     log: (stream: LogStream, line: string) => runtime.emit({ type: 'step.log', run: runtime.runId, step, stream, line, time: Date.now(), item }),
     maskSecret: (value: string) => runtime.addSecrets([value]),

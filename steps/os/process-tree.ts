@@ -240,3 +240,36 @@ async function killTreeWindows(pid: number): Promise<KillOutcome> {
   await waitUntilGone(pid, AFTER_KILL_WAIT_MS);
   return 'killed';
 }
+
+/**
+ * Live processes (zombies aside) whose command line contains `marker`: how a process that left
+ * every group and lost its parent (a browser's crash handler) is still found, by a path that
+ * only its run gave it. Linux only (/proc); elsewhere none are found.
+ *
+ * @example
+ * await killProcesses(processesWithArg(profileDir), { graceMs: 1000 });
+ */
+export function processesWithArg(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of procEntries()) {
+    if (Number(entry) === process.pid) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'latin1');
+    } catch {
+      continue;
+    }
+    if (cmdline.includes(marker) && processAlive(Number(entry))) found.push(Number(entry));
+  }
+  return found;
+}
+
+/** Stops single processes the way {@link killTree} stops a group: SIGTERM, then SIGKILL after `graceMs`. */
+export async function killProcesses(pids: readonly number[], { graceMs }: KillTreeOptions): Promise<void> {
+  const gone = () => !pids.some(processAlive);
+  if (gone()) return;
+  for (const pid of pids) signalProcess(pid, 'SIGTERM');
+  if (await waitUntil(gone, graceMs)) return;
+  for (const pid of pids) signalProcess(pid, 'SIGKILL');
+  await waitUntil(gone, AFTER_KILL_WAIT_MS);
+}

@@ -48,6 +48,12 @@ describe('heavy dependencies are imported only by what needs them', () => {
     expect(files).toEqual(['ajv/dist/runtime/ucs2length.js']);
   });
 
+  it('arq validate of a browser workflow loads no webdriverio: it is imported when a browser step runs', () => {
+    const { status, files } = dependencyFiles(['validate', 'examples/browser-login.yaml']);
+    expect(status).toBe(0);
+    expect(files).toEqual(['ajv/dist/runtime/ucs2length.js']);
+  });
+
   it('arq steps loads no dependency at all', () => {
     const { status, files } = dependencyFiles(['steps']);
     expect(status).toBe(0);

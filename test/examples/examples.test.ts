@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { cpus, hostname, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +10,7 @@ import { loadWorkflowFile } from '../../engine/load/load.js';
 import type { RunEvent } from '../../engine/run/events.js';
 import { runWorkflow, type RunResult } from '../../engine/run/run.js';
 import { runCli } from '../helpers/cli.js';
+import { pngSize } from '../../steps/browser/screenshot.js';
 
 const examples = join(import.meta.dirname, '..', '..', 'examples');
 
@@ -28,7 +32,7 @@ const logs = (events: RunEvent[], step: string) => events.flatMap((e) => (e.type
 describe('examples', () => {
   it('every example file is covered by a test below', () => {
     const files = readdirSync(examples).filter((f) => f.endsWith('.yaml')).sort();
-    expect(files).toEqual(['agents-research.yaml', 'dag.yaml', 'failure-handling.yaml', 'foreach.yaml', 'hello.yaml', 'llm-summary.yaml', 'parallel.yaml', 'retry-timeout.yaml', 'subworkflow.yaml', 'system-report.yaml']);
+    expect(files).toEqual(['agents-research.yaml', 'browser-login.yaml', 'dag.yaml', 'failure-handling.yaml', 'foreach.yaml', 'hello.yaml', 'llm-summary.yaml', 'parallel.yaml', 'retry-timeout.yaml', 'subworkflow.yaml', 'system-report.yaml']);
   });
 
   it('hello runs its chain in order and passes outputs along', async () => {
@@ -98,6 +102,27 @@ describe('examples', () => {
     expect(result.outputs).toEqual({ file: join(workdir, 'report', 'system.json'), samples: 2 });
     const report = JSON.parse(readFileSync(join(workdir, 'report', 'system.json'), 'utf8')) as Record<string, unknown>;
     expect(report).toEqual({ host: hostname(), cores: cpus().length, memory_mb: Math.round(totalmem() / 2 ** 20), samples: 2 });
+  });
+
+  it('browser-login signs in to its companion demo site in headless Chromium and keeps a screenshot, the password masked', async () => {
+    const password = 'correct horse battery staple';
+    const env = { ...process.env, DEMO_ADMIN_PASSWORD: password };
+    const server = spawn(process.execPath, [join(examples, 'browser-login-server.mjs'), '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const [line] = (await once(createInterface({ input: server.stdout! }), 'line')) as [string];
+      const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line)![1]!;
+      const workflow = await checkWorkflow(await loadWorkflowFile(join(examples, 'browser-login.yaml')));
+      const workdir = mkdtempSync(join(tmpdir(), 'arq-example-'));
+      const events: RunEvent[] = [];
+      const result = await runWorkflow(workflow, { inputs: { url }, workdir, env, artifactsDir: join(workdir, 'artifacts'), onEvent: (e) => events.push(e) });
+      expect(result.status).toBe('succeeded');
+      expect(result.outputs).toEqual({ page: 'Sign in', landed_on: `${url}/admin`, screenshot: join(workdir, 'artifacts', 'admin.png'), size: '800x600' });
+      expect(pngSize(readFileSync(join(workdir, 'artifacts', 'admin.png')))).toEqual({ width: 800, height: 600 });
+      expect(JSON.stringify(events)).not.toContain(password);
+    } finally {
+      server.kill();
+      if (server.exitCode === null) await once(server, 'exit');
+    }
   });
 
   it('subworkflow runs another file twice with different inputs', async () => {

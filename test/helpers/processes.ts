@@ -44,3 +44,18 @@ export function killLeftovers(marker: string): void {
     }
   }
 }
+
+/** A live process's parent, process group and command line (arguments joined by spaces); undefined once it is gone or a zombie. */
+export function processInfo(pid: number): { ppid: number; pgrp: number; cmdline: string } | undefined {
+  const stat = readProc(String(pid), 'stat');
+  const cmdline = readProc(String(pid), 'cmdline');
+  if (!stat || cmdline === undefined) return undefined;
+  const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  if (state === 'Z' || state === 'X') return undefined;
+  return { ppid: Number(ppid), pgrp: Number(pgrp), cmdline: cmdline.split('\0').join(' ').trim() };
+}
+
+/** Pids of the live members of a process group. */
+export function groupMembers(pgid: number): number[] {
+  return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => processInfo(pid)?.pgrp === pgid);
+}

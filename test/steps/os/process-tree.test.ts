@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { escapedDescendants, groupAlive, killAllTrackedSync, killTree, trackGroup, trackedGroups } from '../../../steps/os/process-tree.js';
+import { escapedDescendants, groupAlive, killAllTrackedSync, killProcesses, killTree, processesWithArg, trackGroup, trackedGroups } from '../../../steps/os/process-tree.js';
 
 /** Starts `sh -c script` as the leader of its own process group; resolves once it printed "ready". */
 async function startGroup(script: string): Promise<{ child: ChildProcess; pgid: number }> {
@@ -102,14 +102,33 @@ describe('killTree and children that left the group', () => {
   it('finds a setsid child through /proc parent links and stops it with the group', async () => {
     const marker = `101.${process.pid}`;
     const { pgid } = await startGroup(`setsid sleep ${marker} & echo ready; wait`);
+    // Until setsid has exec'd sleep, the escaped process is still named setsid.
     const escaped = await vi.waitFor(() => {
       const found = escapedDescendants(pgid);
       expect(found).toHaveLength(1);
+      expect(readFileSync(`/proc/${found[0]}/cmdline`, 'latin1').split('\0')).toEqual(['sleep', marker, '']);
       return found;
     });
     started.push(escaped[0]!);
-    expect(readFileSync(`/proc/${escaped[0]}/cmdline`, 'latin1').split('\0')).toEqual(['sleep', marker, '']);
     await killTree(pgid, { graceMs: 5000 });
     expect(processState(escaped[0]!) ?? 'Z').toBe('Z');
+  });
+});
+
+describe('processes found by an argument only they were given', () => {
+  it('finds a process that left every group and lost its parent, and stops it (SIGKILL when it ignores SIGTERM)', async () => {
+    const marker = `/tmp/arq-marker-${process.pid}-${Date.now()}/`;
+    // The shell ignores SIGTERM and exits only on SIGKILL; setsid and the exit of its parent leave it orphaned in a group of its own.
+    const { pgid } = await startGroup(`setsid sh -c 'trap "" TERM; while :; do sleep 0.05; done' "${marker}" & echo ready`);
+    const found = await vi.waitFor(() => {
+      const pids = processesWithArg(marker);
+      expect(pids).toHaveLength(1);
+      return pids;
+    });
+    started.push(found[0]!);
+    expect(found[0]).not.toBe(pgid);
+    await killProcesses(found, { graceMs: 200 });
+    expect(processState(found[0]!) ?? 'Z').toBe('Z');
+    expect(processesWithArg(marker)).toEqual([]);
   });
 });
