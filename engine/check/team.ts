@@ -23,7 +23,7 @@ export interface TeamTask extends PlanTask {
 }
 
 /** The parts of the calling workflow a team's workflow keeps: its file, folders and types. */
-export type TeamParent = Pick<Workflow, 'file' | 'doc' | 'allowedPaths' | 'customSteps'>;
+export type TeamParent = Pick<Workflow, 'file' | 'doc' | 'allowedPaths' | 'customSteps' | 'permissions'>;
 
 /** Fields that decide the team's shape: they must be written out, not computed. */
 const SHAPE = ['id', 'agent', 'needs', 'tools'] as const;
@@ -124,7 +124,7 @@ export function buildTeamWorkflow(parent: TeamParent, stepId: string, tasks: rea
     inputs: { tasks: { type: 'object', required: true }, team: { type: 'object', required: true } },
     main: { name: 'tasks', steps: nodes, dag: true }, onFailure: emptyBlock('on_failure'), finally: emptyBlock('finally'),
     outputs: compileValue(outputs, ['steps']).compiled,
-    allowedPaths: parent.allowedPaths, customSteps: parent.customSteps,
+    allowedPaths: parent.allowedPaths, customSteps: parent.customSteps, permissions: parent.permissions,
     stepsById: new Map(nodes.map((n) => [n.id, n])),
   };
 }

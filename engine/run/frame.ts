@@ -5,6 +5,7 @@ import type { StepNode } from '../model/types.js';
 import type { Control, Runtime } from './runtime.js';
 import { Halt, Scope } from './scope.js';
 import { shownId } from '../model/ids.js';
+import { dirname } from 'node:path';
 
 export type Section = 'main' | 'on_failure' | 'finally';
 
@@ -149,7 +150,7 @@ export class Frame {
     const { instance } = this;
     const contexts: Record<string, unknown> = {
       inputs: instance.inputs, env, secrets: instance.secrets, steps: this.scope.steps,
-      run: { id: this.runtime.runId, workflow: instance.compiled.workflow.name, status: this.runStatus(), workdir: this.runtime.options.workdir, started_at: instance.startedAtText },
+      run: { id: this.runtime.runId, workflow: instance.compiled.workflow.name, status: this.runStatus(), workdir: this.runtime.options.workdir, workflow_dir: dirname(instance.compiled.workflow.file), started_at: instance.startedAtText },
     };
     if (item) Object.assign(contexts, item);
     return { contexts, status: { failed: this.halt.failed() || instanceFailed(instance), cancelled: this.instance.control.cancelled } };

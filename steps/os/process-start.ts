@@ -25,7 +25,7 @@ import { resolveShellCommand, type ShellCommand } from './shell.js';
 export type ProcessStartInput = {
   readonly name?: string;
   readonly run?: string;
-  readonly command?: readonly string[];
+  readonly command?: readonly (string | number)[];
   readonly shell?: string;
   readonly cwd?: string;
   readonly env?: Readonly<Record<string, string>>;
@@ -52,7 +52,7 @@ const LOG_TAIL_LINES = 10;
  */
 export function serviceCommand(input: ProcessStartInput, platform: NodeJS.Platform, scriptPath: string): ShellCommand {
   let base: ShellCommand;
-  if (input.command) base = { file: input.command[0]!, args: input.command.slice(1) };
+  if (input.command) base = { file: String(input.command[0]), args: input.command.slice(1).map(String) };
   else if (input.run !== undefined) base = resolveShellCommand(input.shell, input.run, platform, scriptPath);
   else throw new StepError('process.no_command', 'process.start needs run: (a script) or command: (a program and its arguments)');
   return limitCommand(base, input.limits, platform);
@@ -155,7 +155,7 @@ export const processStart: StepType<ProcessStartInput> = {
     properties: {
       name: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', description: 'The service\'s name (default: the step id): later steps find it by this name.' },
       run: { type: 'string', description: 'A script run by the platform\'s shell (sh; cmd on Windows). Expressions reach it as environment variables.' },
-      command: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'The program and its arguments, run without a shell.' },
+      command: { type: 'array', minItems: 1, items: { type: ['string', 'number'] }, description: 'The program and its arguments, run without a shell (numbers are written as text).' },
       shell: { type: 'string', minLength: 1, description: 'For run: sh, bash, cmd, pwsh, powershell, python, or a template with {0} for the script file.' },
       cwd: { type: 'string', description: 'Working directory, relative to the run directory.' },
       env: { type: 'object', additionalProperties: { type: 'string' }, description: 'Variables added to the service\'s environment.' },

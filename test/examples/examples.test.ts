@@ -1,7 +1,4 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { cpus, hostname, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +7,8 @@ import { loadWorkflowFile } from '../../engine/load/load.js';
 import type { RunEvent } from '../../engine/run/events.js';
 import { runWorkflow, type RunResult } from '../../engine/run/run.js';
 import { runCli } from '../helpers/cli.js';
+import { liveProcesses } from '../helpers/processes.js';
+import { freePort } from '../helpers/net.js';
 import { pngSize } from '../../steps/browser/screenshot.js';
 
 const examples = join(import.meta.dirname, '..', '..', 'examples');
@@ -104,25 +103,21 @@ describe('examples', () => {
     expect(report).toEqual({ host: hostname(), cores: cpus().length, memory_mb: Math.round(totalmem() / 2 ** 20), samples: 2 });
   });
 
-  it('browser-login signs in to its companion demo site in headless Chromium and keeps a screenshot, the password masked', async () => {
+  it('browser-login starts its companion demo site, signs in in headless Chromium, keeps a screenshot, the password masked, and stops the site', async () => {
     const password = 'correct horse battery staple';
     const env = { ...process.env, DEMO_ADMIN_PASSWORD: password };
-    const server = spawn(process.execPath, [join(examples, 'browser-login-server.mjs'), '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    try {
-      const [line] = (await once(createInterface({ input: server.stdout! }), 'line')) as [string];
-      const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line)![1]!;
-      const workflow = await checkWorkflow(await loadWorkflowFile(join(examples, 'browser-login.yaml')));
-      const workdir = mkdtempSync(join(tmpdir(), 'arq-example-'));
-      const events: RunEvent[] = [];
-      const result = await runWorkflow(workflow, { inputs: { url }, workdir, env, artifactsDir: join(workdir, 'artifacts'), onEvent: (e) => events.push(e) });
-      expect(result.status).toBe('succeeded');
-      expect(result.outputs).toEqual({ page: 'Sign in', landed_on: `${url}/admin`, screenshot: join(workdir, 'artifacts', 'admin.png'), size: '800x600' });
-      expect(pngSize(readFileSync(join(workdir, 'artifacts', 'admin.png')))).toEqual({ width: 800, height: 600 });
-      expect(JSON.stringify(events)).not.toContain(password);
-    } finally {
-      server.kill();
-      if (server.exitCode === null) await once(server, 'exit');
-    }
+    const port = await freePort();
+    const workflow = await checkWorkflow(await loadWorkflowFile(join(examples, 'browser-login.yaml')));
+    const workdir = mkdtempSync(join(tmpdir(), 'arq-example-'));
+    const events: RunEvent[] = [];
+    const result = await runWorkflow(workflow, { inputs: { port }, workdir, env, artifactsDir: join(workdir, 'artifacts'), onEvent: (e) => events.push(e) });
+    expect(result.status).toBe('succeeded');
+    const url = `http://127.0.0.1:${port}`;
+    expect(result.outputs).toEqual({ page: 'Sign in', landed_on: `${url}/admin`, screenshot: join(workdir, 'artifacts', 'admin.png'), size: '800x600' });
+    expect(pngSize(readFileSync(join(workdir, 'artifacts', 'admin.png')))).toEqual({ width: 800, height: 600 });
+    expect(JSON.stringify(events)).not.toContain(password);
+    // stop_with_run: the site ended with the run.
+    expect(liveProcesses(`browser-login-server.mjs ${port}`)).toEqual([]);
   });
 
   it('subworkflow runs another file twice with different inputs', async () => {

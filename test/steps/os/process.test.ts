@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signalDelivery } from '../../../steps/os/process-control.js';
 import { serviceCommand } from '../../../steps/os/process-start.js';
 import { readStat } from '../../../steps/os/process-tree.js';
 import { tcpTarget } from '../../../steps/os/readiness.js';
+import { freePort } from '../../helpers/net.js';
 import { killLeftovers, liveProcesses, uniqueSleep } from '../../helpers/processes.js';
 import { finishedOf, logLines, runText, tempDir, writeFiles } from '../../helpers/workflow.js';
 
@@ -16,15 +16,6 @@ function marker(): string {
   const m = uniqueSleep();
   markers.push(m);
   return m;
-}
-
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const dir = tempDir('arq-process-');
