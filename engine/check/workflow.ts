@@ -12,6 +12,7 @@ import { loadCustomSteps } from './custom.js';
 import { checkDurations } from './durations.js';
 import { buildInputs, buildSecrets } from './inputs.js';
 import { RefChecker } from './refs.js';
+import { checkSchedules } from './schedule.js';
 import { schemaIssues } from './schema-errors.js';
 import { BASE_CONTEXTS, durationOf, retryOf, StepBuilder, type DraftStep, type Defaults } from './steps.js';
 import { checkSubworkflows, type CheckChild } from './subworkflow.js';
@@ -95,9 +96,12 @@ export async function checkWorkflow(doc: LoadedDocument, options: CheckOptions =
   const env = raw.env === undefined ? undefined : builder.value(raw.env, ['env'], BASE_CONTEXTS.filter((c) => c !== 'env' && c !== 'steps'));
   checkNeeds(checker, tree, builder.byId.values(), (node) => rawNeedsOf(doc, node));
   checkRefs(checker, builder, sections, outputs);
+  const name = nameOf(doc.file, raw);
+  const inputs = buildInputs(checker, raw.inputs);
   const workflow: Workflow = {
-    file: doc.file, name: nameOf(doc.file, raw), doc, env, outputs, main, onFailure, finally: fin,
-    inputs: buildInputs(checker, raw.inputs), secrets: buildSecrets(checker, raw.secrets), stepsById: builder.byId,
+    file: doc.file, name, doc, env, outputs, main, onFailure, finally: fin,
+    inputs, secrets: buildSecrets(checker, raw.secrets), stepsById: builder.byId,
+    schedules: await checkSchedules(checker, raw.on, { name, inputs }),
     allowedPaths: asList(asRecord(raw.permissions)?.paths).filter((p): p is string => typeof p === 'string'),
   };
   const stack = options.stack ?? [resolve(doc.file)];

@@ -2,6 +2,7 @@
 import type { CompiledCondition, CompiledValue, ScriptVar } from '../expr/index.js';
 import type { YamlPath, LoadedDocument } from '../load/load.js';
 import type { StepType } from '../../steps/contract.js';
+import type { ScheduleSpec } from './schedule.js';
 
 /** Retry policy of a step; `attempts` counts the first attempt too. */
 export interface RetryPolicy {
@@ -88,4 +89,6 @@ export interface Workflow {
   readonly allowedPaths: readonly string[];
   /** Every step of the workflow by id (sub-workflows excluded). */
   readonly stepsById: ReadonlyMap<string, StepNode>;
+  /** `on.schedule`: when `arq schedule` runs it. */
+  readonly schedules: readonly ScheduleSpec[];
 }
