@@ -5,7 +5,7 @@
  */
 import type { ScheduleSpec } from '../model/schedule.js';
 import { cronLine, type CronLine } from './cron.js';
-import { machineTimeZone, Zone } from './zone.js';
+import { machineTimeZone, zoneNamed, type Zone } from './zone.js';
 
 /** Enough to walk past a fall-back hour of a once-a-second line, and then some. */
 const MAX_STEPS = 100_000;
@@ -17,7 +17,7 @@ export class Firings {
 
   constructor(cron: string, timezone: string = machineTimeZone()) {
     this.line = cronLine(cron);
-    this.zone = new Zone(timezone);
+    this.zone = zoneNamed(timezone);
   }
 
   /**
@@ -51,6 +51,23 @@ export class Firings {
       const instant = this.zone.instantOf(wall);
       if (instant < bound) return instant * 1000;
     }
+    return undefined;
+  }
+
+  /**
+   * What a person should know about a firing at a DST change, or undefined: the clock skipped wall
+   * times the line names (they fire at the jump), or the firing's wall time happens twice.
+   */
+  dstNote(instant: number): string | undefined {
+    const t = instant / 1000;
+    const wall = this.zone.wallOf(t);
+    const hhmm = (w: number) => new Date(w * 1000).toISOString().slice(11, 16);
+    if (this.zone.jumpsAt(t)) {
+      const skippedFrom = wall - (this.zone.offsetAt(t) - this.zone.offsetAt(t - 1));
+      const skipped = this.line.previousWall(wall);
+      if (skipped !== undefined && skipped >= skippedFrom) return `the clock jumps from ${hhmm(skippedFrom)} to ${hhmm(wall)}: firings in between run at the jump`;
+    }
+    if (this.zone.occurrences(wall).length > 1) return `the clock falls back: ${hhmm(wall)} happens twice and fires the first time only`;
     return undefined;
   }
 

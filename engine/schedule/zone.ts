@@ -35,6 +35,15 @@ export function formatOffset(seconds: number): string {
   return `${seconds < 0 ? '-' : '+'}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
 }
 
+const zones = new Map<string, Zone>();
+
+/** The zone of that name, made once (an Intl formatter costs a few tens of microseconds). */
+export function zoneNamed(name: string): Zone {
+  let zone = zones.get(name);
+  if (!zone) zones.set(name, (zone = new Zone(name)));
+  return zone;
+}
+
 /**
  * One time zone.
  *
@@ -77,13 +86,24 @@ export class Zone {
     return instant + this.offsetAt(instant);
   }
 
+  /** The instants whose wall clock reads `wall`: one, two (the clock falls back) or none (it springs forward). */
+  occurrences(wall: number): number[] {
+    const candidates = [wall - this.offsetAt(wall - DAY), wall - this.offsetAt(wall + DAY)];
+    return [...new Set(candidates.filter((t) => this.wallOf(t) === wall))].sort((a, b) => a - b);
+  }
+
   /** The instant a wall time names: its first occurrence, or the jump when the clock skips it. */
   instantOf(wall: number): number {
+    const found = this.occurrences(wall);
+    if (found.length) return found[0]!;
     const before = this.offsetAt(wall - DAY);
     const after = this.offsetAt(wall + DAY);
-    const candidates = [wall - before, wall - after].filter((t) => this.wallOf(t) === wall);
-    if (candidates.length) return Math.min(...candidates);
     return before === after ? wall - before : this.jumpBetween(wall - after, wall - before);
+  }
+
+  /** Whether the clock jumps forward at `instant` (the first instant of the new offset). */
+  jumpsAt(instant: number): boolean {
+    return this.offsetAt(instant) > this.offsetAt(instant - 1);
   }
 
   /** The first instant in (low, high] whose offset differs from the offset at `low`. */

@@ -1,0 +1,87 @@
+/**
+ * The workflows `arq schedule` runs: YAML files under the given folders whose `on:` has a
+ * `schedule:`, checked like `arq validate` checks them. What is kept of each is small (its text,
+ * name and entries), so an idle scheduler holds no compiled workflow.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { checkWorkflow } from '../check/workflow.js';
+import { asRecord } from '../check/checker.js';
+import { UsageError } from '../errors.js';
+import { loadWorkflowFile } from '../load/load.js';
+import type { ScheduleSpec } from '../model/schedule.js';
+
+/** A checked workflow with a schedule: the version the scheduler runs until a valid edit replaces it. */
+export interface ScheduledWorkflow {
+  /** Absolute path: the key of the workflow in the scheduler and in the run history. */
+  readonly file: string;
+  /** The path as logs show it (relative to the current directory). */
+  readonly shown: string;
+  readonly name: string;
+  /** The text that was checked: every run of this version runs exactly this text. */
+  readonly text: string;
+  /** sha256 of the text: an editor saving the same text changes nothing. */
+  readonly textHash: string;
+  readonly schedules: readonly ScheduleSpec[];
+}
+
+/** Folders that never hold workflows: hidden ones (`.git`, the `.arq` state) and dependencies. */
+const SKIPPED = /^(\.|node_modules$)/;
+
+/** Whether a file name is one the scheduler reads. */
+export function isWorkflowFileName(name: string): boolean {
+  return /\.ya?ml$/.test(name) && !name.startsWith('.');
+}
+
+function filesUnder(dir: string, into: string[]): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory() && !SKIPPED.test(entry.name)) filesUnder(path, into);
+    else if (entry.isFile() && isWorkflowFileName(entry.name)) into.push(path);
+  }
+}
+
+/**
+ * Every YAML file under `paths` (folders, walked recursively, or files), absolute and sorted.
+ * A path that does not exist is a usage error: a typo must not start a scheduler that runs nothing.
+ *
+ * @example
+ * findWorkflowFiles(['pipelines']); // ['/srv/pipelines/backup.yaml', '/srv/pipelines/report.yml']
+ */
+export function findWorkflowFiles(paths: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const path of paths) {
+    const absolute = resolve(path);
+    let isDir: boolean;
+    try {
+      isDir = statSync(absolute).isDirectory();
+    } catch {
+      throw new UsageError('schedule.no_path', `${path} does not exist; expected a folder of workflows (or a workflow file)`);
+    }
+    if (isDir) filesUnder(absolute, files);
+    else files.push(absolute);
+  }
+  return [...new Set(files)];
+}
+
+/** How logs name a file: relative to the current directory when it is inside it. */
+export function shownPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') ? rel : file;
+}
+
+/**
+ * Loads and checks `file`. Undefined when it is no scheduled workflow (no `on.schedule`: a
+ * sub-workflow, an inputs file, arq.config.yaml); a WorkflowError lists its problems.
+ */
+export async function loadScheduled(file: string): Promise<ScheduledWorkflow | undefined> {
+  const shown = shownPath(file);
+  const doc = await loadWorkflowFile(file, { displayPath: shown });
+  if (asRecord(asRecord(doc.data)?.on)?.schedule === undefined) return undefined;
+  const workflow = await checkWorkflow(doc);
+  return {
+    file, shown, name: workflow.name, text: doc.text, schedules: workflow.schedules,
+    textHash: createHash('sha256').update(doc.text).digest('hex'),
+  };
+}
