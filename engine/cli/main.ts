@@ -84,10 +84,14 @@ function buildProgram(): Command {
     .option(...STATE_DIR)
     .option('--secrets-file <file>', 'a dotenv file of values that secrets: can name (read at each run)')
     .action(async (paths: string[], options) => exitAfterFlush(await (await import('./schedule.js')).scheduleCommand(paths, options)));
-  // What each run of `arq schedule` runs as: a job on stdin, not for people.
+  // What `arq schedule` runs each run and each check of a file as; not for people.
   program
     .command('schedule-run', { hidden: true })
     .action(async () => exitAfterFlush(await (await import('./schedule-run.js')).scheduleRunCommand()));
+  program
+    .command('schedule-check', { hidden: true })
+    .argument('<files...>')
+    .action(async (files: string[]) => exitAfterFlush(await (await import('./schedule-check.js')).scheduleCheckCommand(files)));
   program
     .command('steps')
     .description('List the step types, or show one with its input schema')

@@ -6,7 +6,8 @@
 import { WorkflowError, UsageError, formatProblem, sortProblems } from '../errors.js';
 import { formatDuration } from '../model/duration.js';
 import type { ScheduleSpec } from '../model/schedule.js';
-import { findWorkflowFiles, loadScheduled, type ScheduledWorkflow } from '../schedule/catalog.js';
+import { findWorkflowFiles, type ScheduledWorkflow } from '../schedule/catalog.js';
+import { loadScheduled } from '../schedule/load.js';
 import { firingsOf } from '../schedule/firings.js';
 import { EXIT } from './exit.js';
 

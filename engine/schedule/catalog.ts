@@ -1,15 +1,11 @@
 /**
  * The workflows `arq schedule` runs: YAML files under the given folders whose `on:` has a
- * `schedule:`, checked like `arq validate` checks them. What is kept of each is small (its text,
- * name and entries), so an idle scheduler holds no compiled workflow.
+ * `schedule:`. What the scheduler keeps of each is small (its text, name and entries): it holds no
+ * checked or compiled workflow (see load.ts and check-child.ts).
  */
-import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { checkWorkflow } from '../check/workflow.js';
-import { asRecord } from '../check/checker.js';
 import { UsageError } from '../errors.js';
-import { loadWorkflowFile } from '../load/load.js';
 import type { ScheduleSpec } from '../model/schedule.js';
 
 /** A checked workflow with a schedule: the version the scheduler runs until a valid edit replaces it. */
@@ -69,19 +65,4 @@ export function findWorkflowFiles(paths: readonly string[]): string[] {
 export function shownPath(file: string): string {
   const rel = relative(process.cwd(), file);
   return rel && !rel.startsWith('..') ? rel : file;
-}
-
-/**
- * Loads and checks `file`. Undefined when it is no scheduled workflow (no `on.schedule`: a
- * sub-workflow, an inputs file, arq.config.yaml); a WorkflowError lists its problems.
- */
-export async function loadScheduled(file: string): Promise<ScheduledWorkflow | undefined> {
-  const shown = shownPath(file);
-  const doc = await loadWorkflowFile(file, { displayPath: shown });
-  if (asRecord(asRecord(doc.data)?.on)?.schedule === undefined) return undefined;
-  const workflow = await checkWorkflow(doc);
-  return {
-    file, shown, name: workflow.name, text: doc.text, schedules: workflow.schedules,
-    textHash: createHash('sha256').update(doc.text).digest('hex'),
-  };
 }

@@ -7,10 +7,11 @@
 import { existsSync } from 'node:fs';
 import { sep } from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
-import { WorkflowError, formatProblem, sortProblems } from '../errors.js';
+import { formatProblem, sortProblems } from '../errors.js';
 import { formatDuration } from '../model/duration.js';
 import type { ScheduleSpec } from '../model/schedule.js';
-import { findWorkflowFiles, loadScheduled, shownPath, type ScheduledWorkflow } from './catalog.js';
+import { findWorkflowFiles, shownPath, type ScheduledWorkflow } from './catalog.js';
+import { checkInChild, type Checked } from './check-child.js';
 import { planCatchUp, type NotCaughtUp } from './catch-up.js';
 import type { ChildRun } from './child.js';
 import { EntryClock, MAX_DUE } from './clock.js';
@@ -70,8 +71,9 @@ export class Scheduler {
   async start(): Promise<void> {
     const files = findWorkflowFiles(this.options.paths);
     this.watch = new FolderWatch(this.options.paths, (file) => this.changed(file));
+    const checked = await checkInChild(this.options.cli, files);
     const history = lastPlannedRuns(this.options.stateDir);
-    for (const file of files) await this.update(file, history);
+    for (const one of checked) this.apply(one, history);
     const entries = [...this.loaded.values()].reduce((n, l) => n + l.entries.length, 0);
     const paths = this.options.paths.join(', ');
     this.options.log(`arq schedule: watching ${paths} (${plural(this.loaded.size, 'workflow')}, ${plural(entries, 'schedule')}); runs are recorded in ${this.options.stateDir}`);
@@ -94,29 +96,26 @@ export class Scheduler {
   private async reconsider(path: string): Promise<void> {
     if (this.stopping) return;
     if (!existsSync(path)) return this.removeUnder(path);
-    await this.update(path);
+    const [checked] = await checkInChild(this.options.cli, [path]);
+    if (!this.stopping) this.apply(checked!);
   }
 
-  /** Loads `file` and schedules it, reloads it, or says why not; `history` means catch up (start-up). */
-  private async update(file: string, history?: ReadonlyMap<string, number>): Promise<void> {
-    const current = this.loaded.get(file);
-    let next: ScheduledWorkflow | undefined;
-    try {
-      next = await loadScheduled(file);
-    } catch (error) {
-      if (!(error instanceof WorkflowError)) throw error;
-      return this.rejected(file, current, error);
-    }
+  /** Schedules a checked file, reloads it, or says why not; `history` means catch up (start-up). */
+  private apply(checked: Checked, history?: ReadonlyMap<string, number>): void {
+    const current = this.loaded.get(checked.file);
+    if (checked.problems || checked.error) return this.rejected(checked, current);
+    const next = checked.workflow;
     if (!next) return current ? this.remove(current, `${current.workflow.shown} no longer has a schedule`) : undefined;
     if (current?.workflow.textHash === next.textHash) return;
     // A workflow seen for the first time is caught up, as at start-up; a reloaded one is not.
     this.install(next, current, history ?? (current ? undefined : lastPlannedRuns(this.options.stateDir)));
   }
 
-  private rejected(file: string, current: Loaded | undefined, error: WorkflowError): void {
+  private rejected(checked: Checked, current: Loaded | undefined): void {
     const what = current ? 'invalid edit, not loaded; the previous version keeps running' : 'not scheduled: it has problems';
-    this.options.log(`${shownPath(file)}: ${what}`);
-    for (const problem of sortProblems(error.problems)) this.options.log(`  ${formatProblem(problem)}`);
+    this.options.log(`${shownPath(checked.file)}: ${what}`);
+    if (checked.error) this.options.log(`  cannot check it: ${checked.error}`);
+    for (const problem of sortProblems(checked.problems ?? [])) this.options.log(`  ${formatProblem(problem)}`);
   }
 
   private install(workflow: ScheduledWorkflow, current: Loaded | undefined, history?: ReadonlyMap<string, number>): void {
