@@ -36,7 +36,8 @@ const STDERR_KEPT = 4096;
 export class ChildRun {
   readonly done: Promise<ChildEnd>;
   private readonly child: ChildProcess;
-  private cancelled = false;
+  /** Whether a cancel was asked for. */
+  cancelled = false;
   /** Whether the child has exited. */
   ended = false;
 

@@ -90,7 +90,8 @@ export class Lane {
       this.host.note(dropped, `dropped ${this.host.when(dropped)}: ${this.host.when(firing)} fired after it (overlap: cancel_previous)`);
     }
     this.waiting.push(firing);
-    if (!this.active) return;
+    // A run already being cancelled (its finally: steps may take a while) is not cancelled twice.
+    if (!this.active || this.active.run.cancelled) return;
     this.host.note(firing, `cancelling run ${this.active.run.job.runId}: ${this.host.when(firing)} fired (overlap: cancel_previous)`);
     this.active.run.cancel();
   }
