@@ -188,8 +188,8 @@ export class Scheduler {
   /** A firing on time: after its jitter, offered to its lane. */
   private fire(firing: Firing): void {
     const lane = this.lanes.get(firing.workflow.file)!;
-    const delay = firing.spec.jitterMs ? Math.floor(Math.random() * firing.spec.jitterMs) : 0;
-    if (!delay) return lane.offer(firing);
+    if (!firing.spec.jitterMs) return lane.offer(firing);
+    const delay = Math.floor(Math.random() * firing.spec.jitterMs);
     this.runs.note(firing, `${this.runs.when(firing)}: starting in ${formatDuration(delay)} (jitter)`);
     const timer = setTimeout(() => {
       this.jitters.delete(timer);

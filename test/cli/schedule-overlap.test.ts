@@ -67,6 +67,31 @@ describe('runs happen at the seconds of their cron line', () => {
   }, 60_000);
 });
 
+describe('jitter, and what the scheduler passes on to its runs', () => {
+  it('a run starts a random delay after its planned time, in the --workdir, with secrets from --secrets-file', async () => {
+    const dir = tempDir('arq-schedule-');
+    const steps = '  - id: write\n    run: echo "token=${{ secrets.TOKEN }}"; echo "${{ secrets.TOKEN }}" > token.txt\n';
+    writeFiles(dir, {
+      'flows/tick.yaml': `name: tick\non:\n  schedule:\n    - { cron: "*/3 * * * * *", timezone: UTC, jitter: 1500ms }\nsecrets:\n  TOKEN: { env: TICK_TOKEN }\nsteps:\n${steps}`,
+      'secrets.env': 'TICK_TOKEN=s3cr3t-value\n',
+      'work/.keep': '',
+    });
+    const scheduler = startScheduler(['flows', '--state-dir', 'state', '--workdir', 'work', '--secrets-file', 'secrets.env'], dir);
+    await scheduler.waitFor(/^tick #1: run \S+ succeeded after/, 2);
+    await stopScheduler(scheduler);
+
+    const runs = scheduledRuns(join(dir, 'state'), 'tick');
+    const jitters = scheduler.lines().filter((l) => l.includes('(jitter)'));
+    expect(jitters.length).toBeGreaterThanOrEqual(runs.length);
+    for (const line of jitters) expect(line).toMatch(/^tick #1: \S+: starting in \d+(ms|\.\d+s|s) \(jitter\)$/);
+    for (const run of runs) {
+      expect(seconds([Date.parse(run.trigger!.planned_at)])[0]! % 3).toBe(0);
+      expect(readFileSync(join(dir, 'state', 'runs', run.id, 'logs', 'write.log'), 'utf8')).toBe('stdout | token=***\n');
+    }
+    expect(readFileSync(join(dir, 'work', 'token.txt'), 'utf8')).toBe('s3cr3t-value\n');
+  }, 60_000);
+});
+
 describe('overlap: what a firing does while a run of the workflow is still going', () => {
   it('skip (the default): the firings during a run are skipped and logged, runs never overlap', async () => {
     const dir = folderWith('    - { cron: "* * * * * *", timezone: UTC }', '  - run: sleep 2\n');
