@@ -24,9 +24,13 @@ export interface ScheduleCommandOptions {
   shutdownGrace: string;
 }
 
+/** Node's timers hold about 24 days at most. */
+const MAX_GRACE_MS = 2 ** 31 - 1;
+
 function graceOf(text: string): number {
-  if (!/^[0-9]+(\.[0-9]+)?(ms|s|m|h)$/.test(text)) throw new UsageError('schedule.grace', `--shutdown-grace expects a duration like 30s or 5m; found "${text}"`);
-  return parseDuration(text);
+  const ms = /^[0-9]+(\.[0-9]+)?(ms|s|m|h)$/.test(text) ? parseDuration(text) : undefined;
+  if (ms === undefined || ms > MAX_GRACE_MS) throw new UsageError('schedule.grace', `--shutdown-grace expects a duration like 30s or 5m, at most 24 days; found "${text}"`);
+  return ms;
 }
 
 interface Stop extends Hurry {

@@ -4,7 +4,7 @@
  * checked or compiled workflow (see load.ts and check-child.ts).
  */
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { ScheduleSpec } from '../model/schedule.js';
 
@@ -22,30 +22,37 @@ export interface ScheduledWorkflow {
   readonly schedules: readonly ScheduleSpec[];
 }
 
-/** Folders that never hold workflows: hidden ones (`.git`, the `.arq` state) and dependencies. */
-const SKIPPED = /^(\.|node_modules$)/;
+/**
+ * Folders that never hold workflows: hidden ones (`.git`, the `.arq` state), dependencies, and
+ * `ignored` ones (the state directory wherever it is: runs write there all the time).
+ */
+export function skipsFolder(path: string, ignored: readonly string[] = []): boolean {
+  const name = basename(path);
+  return name.startsWith('.') || name === 'node_modules' || ignored.includes(path);
+}
 
 /** Whether a file name is one the scheduler reads. */
 export function isWorkflowFileName(name: string): boolean {
   return /\.ya?ml$/.test(name) && !name.startsWith('.');
 }
 
-function filesUnder(dir: string, into: string[]): void {
+function filesUnder(dir: string, into: string[], ignored: readonly string[]): void {
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory() && !SKIPPED.test(entry.name)) filesUnder(path, into);
+    if (entry.isDirectory() && !skipsFolder(path, ignored)) filesUnder(path, into, ignored);
     else if (entry.isFile() && isWorkflowFileName(entry.name)) into.push(path);
   }
 }
 
 /**
- * Every YAML file under `paths` (folders, walked recursively, or files), absolute and sorted.
+ * Every YAML file under `paths` (folders, walked recursively, or files), absolute and sorted;
+ * `ignored` folders are left out.
  * A path that does not exist is a usage error: a typo must not start a scheduler that runs nothing.
  *
  * @example
  * findWorkflowFiles(['pipelines']); // ['/srv/pipelines/backup.yaml', '/srv/pipelines/report.yml']
  */
-export function findWorkflowFiles(paths: readonly string[]): string[] {
+export function findWorkflowFiles(paths: readonly string[], ignored: readonly string[] = []): string[] {
   const files: string[] = [];
   for (const path of paths) {
     const absolute = resolve(path);
@@ -55,7 +62,7 @@ export function findWorkflowFiles(paths: readonly string[]): string[] {
     } catch {
       throw new UsageError('schedule.no_path', `${path} does not exist; expected a folder of workflows (or a workflow file)`);
     }
-    if (isDir) filesUnder(absolute, files);
+    if (isDir) filesUnder(absolute, files, ignored);
     else files.push(absolute);
   }
   return [...new Set(files)];

@@ -31,7 +31,7 @@ const FIELDS: Readonly<Record<string, FieldWords>> = {
 };
 const ORDER = ['second', 'minute', 'hour', 'dayOfMonth', 'month', 'dayOfWeek'];
 const SHAPES = 'a value, * or */N, a range (a-b, a-b/N) or a list (a,b)';
-export const FIELD_COUNT_HINT = '5 fields (minute hour day-of-month month day-of-week), 6 with seconds first, or @yearly, @monthly, @weekly, @daily, @hourly';
+const FIELD_COUNT_HINT = '5 fields (minute hour day-of-month month day-of-week), 6 with seconds first, or @yearly, @monthly, @weekly, @daily, @hourly';
 const NICKNAMES = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
 
 interface Field {

@@ -12,6 +12,9 @@ import { shownPath, type ScheduledWorkflow } from './catalog.js';
 /**
  * Loads and checks `file`. Undefined when it is no scheduled workflow (no `on.schedule`: a
  * sub-workflow, an inputs file, arq.config.yaml); a WorkflowError lists its problems.
+ *
+ * @example
+ * (await loadScheduled('/srv/pipelines/nightly.yaml'))?.schedules[0].cron; // '30 2 * * *'
  */
 export async function loadScheduled(file: string): Promise<ScheduledWorkflow | undefined> {
   const shown = shownPath(file);

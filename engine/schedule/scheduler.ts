@@ -69,8 +69,8 @@ export class Scheduler {
    * await scheduler.start();
    */
   async start(): Promise<void> {
-    const files = findWorkflowFiles(this.options.paths);
-    this.watch = new FolderWatch(this.options.paths, (file) => this.changed(file));
+    const files = findWorkflowFiles(this.options.paths, [this.options.stateDir]);
+    this.watch = new FolderWatch(this.options.paths, (file) => this.changed(file), [this.options.stateDir]);
     const checked = await checkInChild(this.options.cli, files);
     const history = lastPlannedRuns(this.options.stateDir);
     for (const one of checked) this.apply(one, history);
@@ -81,8 +81,13 @@ export class Scheduler {
 
   /** Reads every file again (SIGHUP): new ones are added, changed ones reloaded, removed ones stopped. */
   rescan(): void {
-    const files = new Set([...findWorkflowFiles(this.options.paths), ...this.loaded.keys()]);
-    for (const file of files) this.changed(file);
+    let found: string[];
+    try {
+      found = findWorkflowFiles(this.options.paths, [this.options.stateDir]);
+    } catch (error) {
+      return this.options.log(`cannot read the folders again: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    for (const file of new Set([...found, ...this.loaded.keys()])) this.changed(file);
   }
 
   /** One change at a time per file, in the order they came. */

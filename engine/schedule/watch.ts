@@ -5,10 +5,9 @@
  */
 import { readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { isWorkflowFileName } from './catalog.js';
+import { isWorkflowFileName, skipsFolder } from './catalog.js';
 
 const QUIET_MS = 200;
-const SKIPPED = /^(\.|node_modules$)/;
 
 function isDirectory(path: string): boolean {
   try {
@@ -33,7 +32,7 @@ export class FolderWatch {
   /** Files given by name (not in a folder given): only they are reported from their folder. */
   private readonly singles = new Set<string>();
 
-  constructor(paths: readonly string[], private readonly onChange: (file: string) => void) {
+  constructor(paths: readonly string[], private readonly onChange: (file: string) => void, private readonly ignored: readonly string[] = []) {
     for (const path of paths.map((p) => resolve(p))) {
       if (isDirectory(path)) this.watchTree(path);
       else {
@@ -46,7 +45,7 @@ export class FolderWatch {
   private watchTree(dir: string): void {
     this.watchFolder(dir, true);
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory() && !SKIPPED.test(entry.name)) this.watchTree(join(dir, entry.name));
+      if (entry.isDirectory() && !skipsFolder(join(dir, entry.name), this.ignored)) this.watchTree(join(dir, entry.name));
     }
   }
 
@@ -67,7 +66,7 @@ export class FolderWatch {
   }
 
   private noticed(path: string, wholeTree: boolean): void {
-    if (wholeTree && !SKIPPED.test(basename(path))) {
+    if (wholeTree && !skipsFolder(path, this.ignored)) {
       if (isDirectory(path)) return this.watchers.has(path) ? undefined : this.newFolder(path);
       // A folder moved away or removed: its files are gone with it.
       if (this.watchers.has(path)) return this.folderGone(path);
@@ -85,7 +84,7 @@ export class FolderWatch {
     this.watchFolder(dir, true);
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory() && !SKIPPED.test(entry.name)) this.newFolder(path);
+      if (entry.isDirectory() && !skipsFolder(path, this.ignored)) this.newFolder(path);
       else if (entry.isFile() && isWorkflowFileName(entry.name)) this.noticed(path, true);
     }
   }
