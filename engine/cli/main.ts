@@ -78,7 +78,7 @@ function buildProgram(): Command {
     .argument('[paths...]', 'folders of workflows (or workflow files); default: the current directory')
     .option('--list', 'print each schedule with its next firings, and exit')
     .option('--next <n>', 'print the next N firings of each schedule, and exit', positiveInteger)
-    .option('--from <time>', 'with --list/--next: count firings from this time (ISO 8601), not from now')
+    .option('--from <time>', 'print the firings from this time (ISO 8601) on, not from now, and exit')
     .option('--shutdown-grace <duration>', 'on SIGTERM/SIGINT, how long running runs may go on before they are cancelled', '30s')
     .option('--workdir <dir>', 'the runs\' working directory (default: the current directory)')
     .option(...STATE_DIR)

@@ -58,7 +58,7 @@ function workdirOf(option: string | undefined): string {
 
 export async function scheduleCommand(paths: string[], options: ScheduleCommandOptions): Promise<number> {
   const folders = paths.length ? paths : ['.'];
-  if (options.list || options.next !== undefined) return (await import('./schedule-list.js')).listCommand(folders, options);
+  if (options.list || options.next !== undefined || options.from !== undefined) return (await import('./schedule-list.js')).listCommand(folders, options);
   const graceMs = graceOf(options.shutdownGrace);
   const scheduler = new Scheduler({
     paths: folders,

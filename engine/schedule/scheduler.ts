@@ -53,6 +53,8 @@ export class Scheduler {
   private readonly lanes = new Map<string, Lane>();
   private readonly jitters = new Map<NodeJS.Timeout, Firing>();
   private readonly changes = new Map<string, Promise<void>>();
+  /** Files whose last edit did not check. */
+  private readonly broken = new Set<string>();
   private watch?: FolderWatch;
   private stopping = false;
   private readonly runs: RunStarter;
@@ -109,14 +111,19 @@ export class Scheduler {
   private apply(checked: Checked, history?: ReadonlyMap<string, number>): void {
     const current = this.loaded.get(checked.file);
     if (checked.problems || checked.error) return this.rejected(checked, current);
+    const wasBroken = this.broken.delete(checked.file);
     const next = checked.workflow;
     if (!next) return current ? this.remove(current, `${current.workflow.shown} no longer has a schedule`) : undefined;
-    if (current?.workflow.textHash === next.textHash) return;
+    if (current?.workflow.textHash === next.textHash) {
+      if (wasBroken) this.options.log(`${next.shown}: valid again, as the version that kept running`);
+      return;
+    }
     // A workflow seen for the first time is caught up, as at start-up; a reloaded one is not.
     this.install(next, current, history ?? (current ? undefined : lastPlannedRuns(this.options.stateDir)));
   }
 
   private rejected(checked: Checked, current: Loaded | undefined): void {
+    this.broken.add(checked.file);
     const what = current ? 'invalid edit, not loaded; the previous version keeps running' : 'not scheduled: it has problems';
     this.options.log(`${shownPath(checked.file)}: ${what}`);
     if (checked.error) this.options.log(`  cannot check it: ${checked.error}`);

@@ -28,7 +28,7 @@ async function nextRun(scheduler: SchedulerProcess, index: number): Promise<stri
 }
 
 describe('reloading a workflow whose file changed', () => {
-  it('runs the new version after a valid edit; an invalid edit is reported and the previous version keeps running; a removed file stops', async () => {
+  it('an invalid edit is reported and the previous version keeps running; a valid edit runs the new version; a removed file stops', async () => {
     const dir = tempDir('arq-reload-');
     const file = join(dir, 'tick.yaml');
     writeFileSync(file, everySecond('  - id: say\n    run: echo v1\n'));
@@ -41,6 +41,10 @@ describe('reloading a workflow whose file changed', () => {
     expect(scheduler.lines()[invalidAt + 1]).toBe('  tick.yaml:4:14: "61" is not a valid second in cron line "61 * * * * *"; expected 0-59, as a value, * or */N, a range (a-b, a-b/N) or a list (a,b) [schedule.cron]');
     const ranAfterInvalid = await nextRun(scheduler, invalidAt);
     expect(stepLog(dir, ranAfterInvalid)).toBe('stdout | v1\n');
+
+    writeFileSync(file, everySecond('  - id: say\n    run: echo v1\n'));
+    await scheduler.waitFor(/^tick.yaml: valid again, as the version that kept running$/);
+    expect(scheduler.lines().some((l) => l.startsWith('tick: reloaded'))).toBe(false);
 
     writeFileSync(file, everySecond('  - id: say\n    run: echo v2\n'));
     await scheduler.waitFor(/^tick: reloaded tick.yaml \(1 schedule\)$/);
