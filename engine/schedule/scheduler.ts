@@ -20,6 +20,7 @@ import { entryKey, lastPlannedRuns } from './history.js';
 import { Lane, type Firing } from './lane.js';
 import { RunStarter, type StarterOptions } from './starter.js';
 import { FolderWatch } from './watch.js';
+import type { Zone } from './zone.js';
 
 /** A firing later than this is missed rather than late: the machine slept, or the clock jumped. */
 const LATE_LIMIT_MS = 60_000;
@@ -47,6 +48,14 @@ export interface Hurry {
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** `5 firings (2026-03-29T01:00:00+01:00 to 2026-03-29T05:00:00+02:00)`, `earlier firings`. */
+function describeMissed(zone: Zone, missed: NotCaughtUp): string {
+  const { firings } = missed;
+  if (!firings.length) return 'earlier firings';
+  const span = `${zone.iso(firings[0]! / 1000)} to ${zone.iso(firings.at(-1)! / 1000)}`;
+  return `${plural(firings.length, 'firing')}${missed.more ? ' and earlier ones' : ''} (${span})`;
+}
 
 export class Scheduler {
   private readonly loaded = new Map<string, Loaded>();
@@ -163,15 +172,14 @@ export class Scheduler {
     }
   }
 
-  /** Firings whose time came: the latest runs if it is not too late, the others are missed. */
+  /** Firings whose time came: those at most a minute late fire, in order; older ones were missed. */
   private due(workflow: ScheduledWorkflow, spec: ScheduleSpec, due: number[], more: boolean): void {
     if (this.stopping) return;
     const now = Date.now();
-    const latest = due.at(-1)!;
-    const live = now - latest <= LATE_LIMIT_MS ? latest : undefined;
-    const missed = live === undefined ? due : due.slice(0, -1);
-    if (missed.length || more) this.catchUp(workflow, spec, missed, more, now, live !== undefined, 'while the scheduler was late (the machine slept, or was busy)');
-    if (live !== undefined) this.fire({ workflow, spec, planned: live, reason: 'cron' });
+    const live = due.filter((t) => now - t <= LATE_LIMIT_MS);
+    const missed = due.filter((t) => now - t > LATE_LIMIT_MS);
+    if (missed.length || more) this.catchUp(workflow, spec, missed, more, now, live.length > 0, 'while the scheduler was late (the machine slept, or was busy)');
+    for (const planned of live) this.fire({ workflow, spec, planned, reason: 'cron' });
   }
 
   private catchUpAtStart(workflow: ScheduledWorkflow, entry: Entry, history: ReadonlyMap<string, number>, now: number): void {
@@ -184,12 +192,7 @@ export class Scheduler {
   private catchUp(workflow: ScheduledWorkflow, spec: ScheduleSpec, missed: number[], more: boolean, now: number, liveFollows: boolean, why: string): void {
     const plan = planCatchUp(spec, missed, more, now, liveFollows);
     const zone = firingsOf(spec).zone;
-    const span = (n: NotCaughtUp) => {
-      const listed = n.firings.length ? `${zone.iso(n.firings[0]! / 1000)} to ${zone.iso(n.firings.at(-1)! / 1000)}` : '';
-      const count = n.firings.length ? plural(n.firings.length, 'firing') : 'earlier firings';
-      return `${count}${n.more && n.firings.length ? ' and earlier ones' : ''}${listed ? ` (${listed})` : ''}`;
-    };
-    for (const notRun of plan.notRun) this.options.log(`${workflow.name} #${spec.entry}: not run: ${span(notRun)} missed ${why} (${notRun.reason})`);
+    for (const notRun of plan.notRun) this.options.log(`${workflow.name} #${spec.entry}: not run: ${describeMissed(zone, notRun)} missed ${why} (${notRun.reason})`);
     for (const planned of plan.run) {
       const firing: Firing = { workflow, spec, planned, reason: 'catch_up' };
       this.runs.note(firing, `catching up ${this.runs.when(firing)}: missed ${why} (catch_up: ${spec.catchUp})`);
@@ -213,6 +216,7 @@ export class Scheduler {
   /** Stops: no more firings; runs still going get `graceMs` to end, then are cancelled and waited for. */
   async shutdown(signal: string, graceMs: number, hurry: Hurry): Promise<void> {
     this.stopping = true;
+    this.options.log(`stopping (${signal}): no more firings`);
     this.watch?.close();
     for (const loaded of this.loaded.values()) for (const entry of loaded.entries) entry.clock.stop();
     for (const [timer, firing] of this.jitters) {
@@ -222,7 +226,7 @@ export class Scheduler {
     this.jitters.clear();
     const running = [...this.lanes.values()].flatMap((lane) => lane.close() ?? []);
     if (running.length) {
-      this.options.log(`stopping (${signal}): no more firings; waiting up to ${formatDuration(graceMs)} for ${plural(running.length, 'run')} to end`);
+      this.options.log(`waiting up to ${formatDuration(graceMs)} for ${plural(running.length, 'run')} to end`);
       await this.endRuns(running, graceMs, hurry);
     }
     this.options.log('arq schedule: stopped');

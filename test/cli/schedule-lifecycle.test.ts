@@ -73,13 +73,13 @@ describe('stopping on SIGTERM and SIGINT', () => {
     await stopScheduler(scheduler);
 
     const id = startedIds([started!])[0]!;
-    expect(scheduler.lines()).toContain('stopping (SIGTERM): no more firings; waiting up to 1m for 1 run to end');
-    expect(scheduler.lines()).toContain('arq schedule: stopped');
+    const stopAt = scheduler.lines().indexOf('stopping (SIGTERM): no more firings');
+    expect(scheduler.lines()[stopAt + 1]).toBe('waiting up to 1m for 1 run to end');
+    expect(scheduler.lines().at(-1)).toBe('arq schedule: stopped');
     const runs = scheduledRuns(join(dir, '.arq'), 'tick');
     expect(runs.map((r) => [r.id, r.status])).toEqual([[id, 'succeeded']]);
     expect(stepLog(dir, id)).toBe('stdout | finished\n');
     // Nothing fired after the signal.
-    const stopAt = scheduler.lines().indexOf('stopping (SIGTERM): no more firings; waiting up to 1m for 1 run to end');
     expect(scheduler.lines().slice(stopAt).some((l) => l.includes('started run'))).toBe(false);
   }, 60_000);
 
@@ -99,7 +99,8 @@ describe('stopping on SIGTERM and SIGINT', () => {
     await hurried.waitFor(/^tick #1: started run /);
     await waitForProcess(marker);
     hurried.signal('SIGINT');
-    await hurried.waitFor(/^stopping \(SIGINT\): no more firings; waiting up to 1h for 1 run to end$/);
+    await hurried.waitFor(/^waiting up to 1h for 1 run to end$/);
+    expect(hurried.lines().filter((l) => l.startsWith('stopping'))).toEqual(['stopping (SIGINT): no more firings']);
     await stopScheduler(hurried);
 
     const runs = scheduledRuns(join(dir, '.arq'), 'tick');
