@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { arqDist, benchDir, measureInChild, measureProcess, repoDir, stats } from './lib/measure.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 
-const SCENARIOS = ['chain', 'fanout', 'dag', 'shell', 'journal', 'cli'];
+const SCENARIOS = ['chain', 'fanout', 'dag', 'shell', 'journal', 'cli', 'schedule'];
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => {
   const [key, value = 'true'] = a.replace(/^--/, '').split('=');

@@ -8,7 +8,8 @@ import { durationOf } from './steps.js';
 
 export const MAX_DURATION_MS = 2 ** 31 - 1;
 
-function checkOne(checker: Checker, raw: unknown, path: YamlPath, minimum = 0): void {
+/** Reports a duration that Node's timers cannot hold (or shorter than `minimum`). */
+export function checkDuration(checker: Checker, raw: unknown, path: YamlPath, minimum = 0): void {
   const ms = durationOf(raw);
   if (ms === undefined) return;
   if (ms > MAX_DURATION_MS) checker.report('duration.too_long', `Duration ${JSON.stringify(raw)} is too long: at most 24 days (${MAX_DURATION_MS} ms)`, path);
@@ -17,9 +18,9 @@ function checkOne(checker: Checker, raw: unknown, path: YamlPath, minimum = 0): 
 
 /** Checks `timeout:` and `retry:` durations of a step or of `defaults:`. */
 export function checkDurations(checker: Checker, owner: Record<string, unknown>, path: YamlPath): void {
-  checkOne(checker, owner.timeout, [...path, 'timeout'], 1);
+  checkDuration(checker, owner.timeout, [...path, 'timeout'], 1);
   const retry = asRecord(owner.retry);
   if (!retry) return;
-  checkOne(checker, retry.backoff, [...path, 'retry', 'backoff']);
-  checkOne(checker, retry.max_delay, [...path, 'retry', 'max_delay']);
+  checkDuration(checker, retry.backoff, [...path, 'retry', 'backoff']);
+  checkDuration(checker, retry.max_delay, [...path, 'retry', 'max_delay']);
 }

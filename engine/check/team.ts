@@ -124,7 +124,7 @@ export function buildTeamWorkflow(parent: TeamParent, stepId: string, tasks: rea
     inputs: { tasks: { type: 'object', required: true }, team: { type: 'object', required: true } },
     main: { name: 'tasks', steps: nodes, dag: true }, onFailure: emptyBlock('on_failure'), finally: emptyBlock('finally'),
     outputs: compileValue(outputs, ['steps']).compiled,
-    allowedPaths: parent.allowedPaths, customSteps: parent.customSteps, permissions: parent.permissions,
+    allowedPaths: parent.allowedPaths, customSteps: parent.customSteps, permissions: parent.permissions, schedules: [],
     stepsById: new Map(nodes.map((n) => [n.id, n])),
   };
 }

@@ -14,6 +14,7 @@ import { checkDurations } from './durations.js';
 import { checkPermissions, grantedPermissions } from './permissions.js';
 import { buildInputs, buildSecrets } from './inputs.js';
 import { RefChecker } from './refs.js';
+import { checkSchedules } from './schedule.js';
 import { schemaIssues } from './schema-errors.js';
 import { BASE_CONTEXTS, durationOf, retryOf, StepBuilder, type DraftStep, type Defaults } from './steps.js';
 import { checkSubworkflows, type CheckChild } from './subworkflow.js';
@@ -103,10 +104,13 @@ export async function checkWorkflow(doc: LoadedDocument, options: CheckOptions =
   const buildTeams = checkTeams(checker, builder.byId.values(), agents);
   const permissions = grantedPermissions(raw.permissions);
   checkPermissions(checker, builder.byId.values(), permissions);
+  const name = nameOf(doc.file, raw);
+  const inputs = buildInputs(checker, raw.inputs);
   const workflow: Workflow = {
-    file: doc.file, name: nameOf(doc.file, raw), doc, env, outputs, main, onFailure, finally: fin,
-    inputs: buildInputs(checker, raw.inputs), secrets: buildSecrets(checker, raw.secrets), stepsById: builder.byId, customSteps: custom.steps,
+    file: doc.file, name, doc, env, outputs, main, onFailure, finally: fin,
+    inputs, secrets: buildSecrets(checker, raw.secrets), stepsById: builder.byId, customSteps: custom.steps,
     agents, settings: buildSettings(checker, raw),
+    schedules: await checkSchedules(checker, raw.on, { name, inputs }),
     allowedPaths: asList(asRecord(raw.permissions)?.paths).filter((p): p is string => typeof p === 'string'),
     permissions,
   };

@@ -73,6 +73,26 @@ function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['mermaid', 'dot', 'json']).default('mermaid'))
     .action(async (file: string, options) => exitAfterFlush(await (await import('./graph.js')).graphCommand(file, options.format)));
   program
+    .command('schedule')
+    .description('Run the workflows with on.schedule under the folders at their times, until SIGTERM/SIGINT')
+    .argument('[paths...]', 'folders of workflows (or workflow files); default: the current directory')
+    .option('--list', 'print each schedule with its next firings, and exit')
+    .option('--next <n>', 'print the next N firings of each schedule, and exit', positiveInteger)
+    .option('--from <time>', 'print the firings from this time (ISO 8601) on, not from now, and exit')
+    .option('--shutdown-grace <duration>', 'on SIGTERM/SIGINT, how long running runs may go on before they are cancelled', '30s')
+    .option('--workdir <dir>', 'the runs\' working directory (default: the current directory)')
+    .option(...STATE_DIR)
+    .option('--secrets-file <file>', 'a dotenv file of values that secrets: can name (read at each run)')
+    .action(async (paths: string[], options) => exitAfterFlush(await (await import('./schedule.js')).scheduleCommand(paths, options)));
+  // What `arq schedule` runs each run and each check of a file as; not for people.
+  program
+    .command('schedule-run', { hidden: true })
+    .action(async () => exitAfterFlush(await (await import('./schedule-run.js')).scheduleRunCommand()));
+  program
+    .command('schedule-check', { hidden: true })
+    .argument('<files...>')
+    .action(async (files: string[]) => exitAfterFlush(await (await import('./schedule-check.js')).scheduleCheckCommand(files)));
+  program
     .command('steps')
     .description('List the step types, or show one with its input schema')
     .argument('[type]', 'a step type')

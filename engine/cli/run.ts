@@ -8,7 +8,8 @@ import { UsageError, WorkflowError } from '../errors.js';
 import { loadWorkflowFile } from '../load/load.js';
 import type { Workflow } from '../model/types.js';
 import { parseInputText } from '../run/inputs.js';
-import type { RunEvent } from '../run/events.js';
+import type { EventSink, RunEvent, RunStatus } from '../run/events.js';
+import type { RunTrigger } from '../model/schedule.js';
 import { newRunId, runWorkflow, scratchDirs, type RunOptions, type RunResult } from '../run/run.js';
 import { readDotenvFile } from '../store/dotenv.js';
 import { ARTIFACTS, resolveStateDir } from '../store/paths.js';
@@ -75,7 +76,7 @@ function handleSignals(controller: AbortController): () => void {
 }
 
 /** Creates the run's folder (and takes its lock) before anything runs. */
-function openRecorder(file: string, workflow: Workflow, runId: string, options: RunCommandOptions): RunRecorder {
+function openRecorder(file: string, workflow: Workflow, runId: string, options: RunCommandOptions, trigger?: RunTrigger): RunRecorder {
   return RunRecorder.create({
     stateDir: resolveStateDir(options.stateDir),
     runId,
@@ -83,6 +84,7 @@ function openRecorder(file: string, workflow: Workflow, runId: string, options: 
     file: resolve(file),
     hash: workflowHash(workflow),
     workdir: resolve(options.workdir ?? process.cwd()),
+    trigger,
     onError: (error) => process.stderr.write(`arq: cannot write the run's record (${error instanceof Error ? error.message : String(error)}); the run goes on without it\n`),
   });
 }
@@ -127,16 +129,40 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     printPlan(workflow, inputs);
     return EXIT.ok;
   }
-  const secretEnv = options.secretsFile ? readDotenvFile(options.secretsFile) : undefined;
-  const runId = newRunId();
-  const recorder = openRecorder(file, workflow, runId, options);
   const report = createReporter(options.json ? 'json' : process.stdout.isTTY ? 'tty' : 'plain');
+  const result = await runAndRecord(file, workflow, inputs, options, { report });
+  if (!options.json && Object.keys(result.outputs).length) process.stdout.write(`outputs: ${JSON.stringify(result.outputs)}\n`);
+  return exitCodeOf(result.status);
+}
+
+/** What a run started by `arq schedule` adds to one started by hand. */
+export interface RunStart {
+  readonly runId?: string;
+  readonly trigger?: RunTrigger;
+  /** Told every event, after it is recorded. */
+  readonly report?: EventSink;
+}
+
+/**
+ * Runs a checked workflow recorded in the state directory, cancelled cleanly by SIGINT/SIGTERM:
+ * what `arq run` does, and what each run of `arq schedule` does.
+ *
+ * @example
+ * const result = await runAndRecord('wf.yaml', workflow, { name: 'Ann' }, { input: [], stateDir: '/srv/arq' });
+ */
+export async function runAndRecord(file: string, workflow: Workflow, inputs: Record<string, unknown>, options: RunCommandOptions, start: RunStart = {}): Promise<RunResult> {
+  const secretEnv = options.secretsFile ? readDotenvFile(options.secretsFile) : undefined;
+  const runId = start.runId ?? newRunId();
+  const recorder = openRecorder(file, workflow, runId, options, start.trigger);
   // The record first: what a user saw on screen is already on disk.
   const onEvent = (event: RunEvent) => {
     recorder.record(event);
-    report(event);
+    start.report?.(event);
   };
-  const result = await runRecorded(recorder, () => runWithSignals(workflow, { inputs, workdir: options.workdir, onEvent, runId, secretEnv, artifactsDir: join(recorder.dir, ARTIFACTS) }));
-  if (!options.json && Object.keys(result.outputs).length) process.stdout.write(`outputs: ${JSON.stringify(result.outputs)}\n`);
-  return result.status === 'succeeded' ? EXIT.ok : result.status === 'cancelled' ? EXIT.interrupted : EXIT.failed;
+  return runRecorded(recorder, () => runWithSignals(workflow, { inputs, workdir: options.workdir, onEvent, runId, secretEnv, artifactsDir: join(recorder.dir, ARTIFACTS) }));
+}
+
+/** 0 succeeded, 1 failed, 130 cancelled. */
+export function exitCodeOf(status: RunStatus): number {
+  return status === 'succeeded' ? EXIT.ok : status === 'cancelled' ? EXIT.interrupted : EXIT.failed;
 }

@@ -1,4 +1,7 @@
-/** `arq runs`: the run history, newest first; a run whose runner died shows as `interrupted`, with how to resume it. */
+/**
+ * `arq runs`: the run history, newest first; a run whose runner died shows as `interrupted`, with how
+ * to resume it; a scheduled run shows its trigger (entry and planned time).
+ */
 import { formatDuration } from '../model/duration.js';
 import { listRuns, type RunInfo, type ShownStatus } from '../store/history.js';
 import { resolveStateDir } from '../store/paths.js';
@@ -30,9 +33,18 @@ function table(rows: readonly string[][]): string {
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
 }
 
+/** `schedule #1 2025-03-01 03:00:00` (the planned time), `(catch-up)` when it was missed and run later. */
+function triggerCell(run: RunInfo): string {
+  const trigger = run.summary.trigger;
+  if (!trigger) return 'manual';
+  return `schedule #${trigger.entry} ${localTime(trigger.planned_at)}${trigger.reason === 'catch_up' ? ' (catch-up)' : ''}`;
+}
+
 function runsTable(runs: readonly RunInfo[]): string {
-  const header = ['ID', 'WORKFLOW', 'STATUS', 'STARTED', 'DURATION'];
-  const rows = runs.map((r) => [r.summary.id, r.summary.workflow, r.status, localTime(r.summary.started_at), formatDuration(r.durationMs)]);
+  // The TRIGGER column appears once a scheduler has recorded runs: a history of runs by hand reads as before.
+  const withTrigger = runs.some((r) => r.summary.trigger);
+  const header = ['ID', 'WORKFLOW', 'STATUS', 'STARTED', 'DURATION', ...(withTrigger ? ['TRIGGER'] : [])];
+  const rows = runs.map((r) => [r.summary.id, r.summary.workflow, r.status, localTime(r.summary.started_at), formatDuration(r.durationMs), ...(withTrigger ? [triggerCell(r)] : [])]);
   return table([header, ...rows]);
 }
 

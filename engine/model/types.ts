@@ -2,6 +2,7 @@
 import type { CompiledCondition, CompiledValue, ScriptVar } from '../expr/index.js';
 import type { YamlPath, LoadedDocument } from '../load/load.js';
 import type { Permission, StepType } from '../../steps/contract.js';
+import type { ScheduleSpec } from './schedule.js';
 
 /** Retry policy of a step; `attempts` counts the first attempt too. */
 export interface RetryPolicy {
@@ -111,4 +112,6 @@ export interface Workflow {
   readonly agents?: Readonly<Record<string, AgentSpec>>;
   /** Workflow-level settings of step families (`{ llm }`), handed to steps as RunScope.settings. */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** `on.schedule`: when `arq schedule` runs it. */
+  readonly schedules: readonly ScheduleSpec[];
 }

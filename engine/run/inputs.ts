@@ -5,7 +5,8 @@ import { article, describeValue } from '../check/schema-errors.js';
 
 type MakeError = (message: string) => Error;
 
-function checkOne(name: string, spec: InputSpec, value: unknown, makeError: MakeError): void {
+/** Throws when a given value does not fit its input's type or enum. */
+export function checkInputValue(name: string, spec: InputSpec, value: unknown, makeError: MakeError): void {
   if (!fitsType(spec.type, value)) throw makeError(`Input "${name}" must be ${article(spec.type)}; found ${describeValue(value)}`);
   if (spec.enum && !spec.enum.some((v) => JSON.stringify(v) === JSON.stringify(value))) {
     throw makeError(`Input "${name}" must be one of ${spec.enum.map((v) => JSON.stringify(v)).join(', ')}; found ${describeValue(value)}`);
@@ -28,7 +29,7 @@ export function applyInputs(workflow: Workflow, given: Readonly<Record<string, u
       inputs[name] = null;
       continue;
     }
-    checkOne(name, spec, value, makeError);
+    checkInputValue(name, spec, value, makeError);
     inputs[name] = value;
   }
   return inputs;

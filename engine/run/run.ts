@@ -1,5 +1,4 @@
 /** run: a checked workflow -> a finished run, reported through events. */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +9,7 @@ import { createInstance, resolveSecrets, runInstance, type InstanceResult } from
 import { errorMessage } from './record.js';
 import { applyInputs } from './inputs.js';
 import type { Replay } from './replay.js';
+import { newRunId } from './run-id.js';
 import { Runtime } from './runtime.js';
 import type { StepView } from './scope.js';
 
@@ -67,11 +67,7 @@ function subworkflowsOf(workflow: Workflow, seen = new Set<Workflow>()): Workflo
   return [...seen];
 }
 
-/** A sortable, unique run id: time first, then randomness. */
-export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-');
-  return `${stamp}-${randomBytes(3).toString('hex')}`;
-}
+export { newRunId } from './run-id.js';
 
 function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};

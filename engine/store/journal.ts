@@ -4,6 +4,7 @@
  * the line being written.
  */
 import { closeSync, fstatSync, fsync, fsyncSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import type { RunTrigger } from '../model/schedule.js';
 import type { RunEvent } from '../run/events.js';
 
 /** Where a run came from: enough for a later `arq resume` to refuse a changed workflow file. */
@@ -17,6 +18,8 @@ export interface RunOrigin {
   readonly workdir: string;
   readonly pid: number;
   readonly hostname: string;
+  /** What started the run when it was not a person: a schedule entry (`arq schedule`). */
+  readonly trigger?: RunTrigger;
 }
 
 export type RunStartedEntry = Extract<RunEvent, { type: 'run.started' }> & RunOrigin;

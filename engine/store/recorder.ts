@@ -2,6 +2,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import type { RunTrigger } from '../model/schedule.js';
 import type { RunEvent } from '../run/events.js';
 import { JournalWriter, type JournalEntry, type RunOrigin } from './journal.js';
 import { acquireLock, releaseLock } from './lock.js';
@@ -17,6 +18,8 @@ export interface RecorderOptions {
   readonly file: string;
   readonly hash: string;
   readonly workdir: string;
+  /** What started the run, for a scheduled one. */
+  readonly trigger?: RunTrigger;
   /** Told once when writing fails: the run goes on without its record rather than die halfway. */
   readonly onError?: (error: unknown) => void;
 }
@@ -39,7 +42,7 @@ export class RunRecorder {
   started = false;
 
   private constructor(readonly dir: string, private readonly options: RecorderOptions, earlier: readonly JournalEntry[] = []) {
-    this.origin = { version: 1, file: options.file, hash: options.hash, workdir: options.workdir, pid: process.pid, hostname: hostname() };
+    this.origin = { version: 1, file: options.file, hash: options.hash, workdir: options.workdir, pid: process.pid, hostname: hostname(), trigger: options.trigger };
     this.summary = emptySummary(options.runId, { workflow: options.workflow, file: options.file, hash: options.hash, pid: process.pid, hostname: this.origin.hostname });
     for (const entry of earlier) applyEntry(this.summary, entry);
     this.journal = new JournalWriter(join(dir, JOURNAL));

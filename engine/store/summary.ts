@@ -1,6 +1,7 @@
 /** run.json: a run's summary, folded from its journal and written atomically (temp file + rename). */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunTrigger } from '../model/schedule.js';
 import type { RunStatus } from '../run/events.js';
 import type { StepStatus } from '../run/scope.js';
 import { readJournal, type JournalEntry } from './journal.js';
@@ -33,6 +34,8 @@ export interface RunSummary {
   hostname: string;
   error?: string;
   outputs?: unknown;
+  /** The schedule entry and planned time that started the run; absent for a run started by hand. */
+  trigger?: RunTrigger;
   /** Keyed by step id, `id[index]` for a foreach item, `call/inner` for a sub-workflow's step. */
   steps: Record<string, StepSummary>;
 }
@@ -50,8 +53,9 @@ export function applyEntry(summary: RunSummary, entry: JournalEntry): void {
   switch (entry.type) {
     case 'run.started':
       Object.assign(summary, { id: entry.run, workflow: entry.workflow, file: entry.file, hash: entry.hash, pid: entry.pid, hostname: entry.hostname, status: 'running' });
-      // A resumed run keeps the time it first started at.
+      // A resumed run keeps the time it first started at, and what started it.
       if (!entry.resumed) summary.started_at = iso(entry.time);
+      if (entry.trigger) summary.trigger = entry.trigger;
       return;
     case 'step.started':
       summary.steps[stepKey(entry)] = { status: 'running', attempts: entry.attempt, started_at: iso(entry.time) };
