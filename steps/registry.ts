@@ -13,8 +13,9 @@ import { httpRequest } from './http/request.js';
 import { fsSteps } from './os/fs.js';
 import { processSteps } from './os/process.js';
 import { systemSteps } from './system/index.js';
+import { deploySteps } from './deploy/index.js';
 
-const builtins: readonly StepType[] = [shell, noop, log, fail, sleep, ...fsSteps, ...processSteps, ...systemSteps, httpRequest, httpCheck] as readonly StepType[];
+const builtins: readonly StepType[] = [shell, noop, log, fail, sleep, ...fsSteps, ...processSteps, ...systemSteps, httpRequest, httpCheck, ...deploySteps] as readonly StepType[];
 
 /** Built-in step types by name. */
 export const builtinSteps: ReadonlyMap<string, StepType> = new Map(builtins.map((s) => [s.type, s]));

@@ -28,6 +28,7 @@ export interface RunCommandOptions {
   workdir?: string;
   stateDir?: string;
   secretsFile?: string;
+  rehearse?: boolean;
 }
 
 /** Inputs from a YAML or JSON file, read by the workflow loader: the same limits and file:line:col errors. */
@@ -136,7 +137,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     recorder.record(event);
     report(event);
   };
-  const result = await runRecorded(recorder, () => runWithSignals(workflow, { inputs, workdir: options.workdir, onEvent, runId, secretEnv, artifactsDir: join(recorder.dir, ARTIFACTS) }));
+  const result = await runRecorded(recorder, () => runWithSignals(workflow, { inputs, workdir: options.workdir, onEvent, runId, secretEnv, artifactsDir: join(recorder.dir, ARTIFACTS), rehearse: options.rehearse === true }));
   if (!options.json && Object.keys(result.outputs).length) process.stdout.write(`outputs: ${JSON.stringify(result.outputs)}\n`);
   return result.status === 'succeeded' ? EXIT.ok : result.status === 'cancelled' ? EXIT.interrupted : EXIT.failed;
 }

@@ -149,7 +149,10 @@ export class Frame {
     const { instance } = this;
     const contexts: Record<string, unknown> = {
       inputs: instance.inputs, env, secrets: instance.secrets, steps: this.scope.steps,
-      run: { id: this.runtime.runId, workflow: instance.compiled.workflow.name, status: this.runStatus(), workdir: this.runtime.options.workdir, started_at: instance.startedAtText },
+      run: {
+        id: this.runtime.runId, workflow: instance.compiled.workflow.name, status: this.runStatus(), workdir: this.runtime.options.workdir, started_at: instance.startedAtText,
+        rehearse: this.runtime.options.rehearse === true, error: instanceFailure(instance) ?? null,
+      },
     };
     if (item) Object.assign(contexts, item);
     return { contexts, status: { failed: this.halt.failed() || instanceFailed(instance), cancelled: this.instance.control.cancelled } };

@@ -20,6 +20,8 @@ export interface RuntimeOptions {
   readonly secretValues?: readonly string[];
   /** Where steps keep files that outlive the run (see RunScope.artifactsDir). */
   readonly artifactsDir?: string;
+  /** A rehearsal run (`run.rehearse` in expressions). */
+  readonly rehearse?: boolean;
 }
 
 

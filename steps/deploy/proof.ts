@@ -1,0 +1,71 @@
+/**
+ * Proof that a split is live. `nginx -s reload` can exit 0 without applying the new config, and
+ * old workers go on serving the old weights for a while after it returns; so a split counts only
+ * once `consecutive` probes in a row, each on a new connection, were answered with its revision
+ * (and, for an all-A or all-B split, by that side), before the deadline.
+ *
+ * @example
+ * const proof = await proveLive({ url, revision: 4, upstream: '127.0.0.1:8001', consecutive: 10, deadlineMs: 10000 }, signal);
+ * if (!proof.live) throw new Error(describeUnproven(proof, 4));
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { probeOnce, type ProbeAnswer } from './probe-client.js';
+
+export interface ProofSpec {
+  readonly url: URL;
+  readonly revision: number;
+  /** host:port every answer must come from (a split that sends all traffic to one side). */
+  readonly upstream?: string;
+  readonly consecutive: number;
+  readonly deadlineMs: number;
+}
+
+export interface Proof {
+  readonly live: boolean;
+  /** Epoch milliseconds of the answer that completed the proof. */
+  readonly live_at: number | null;
+  readonly probes: readonly ProbeAnswer[];
+  /** How many answers carried each revision (`none` for answers without the header). */
+  readonly revisions_seen: Readonly<Record<string, number>>;
+  /** Connections that failed without an answer (resets during a reload are expected). */
+  readonly failed_connections: number;
+}
+
+/** Pause after an answer that does not count yet, so a reload in progress is not hammered. */
+const MISS_PAUSE_MS = 10;
+/** Upper bound of probes, whatever the deadline. */
+const MAX_PROBES = 5000;
+
+function counts(spec: ProofSpec, answer: ProbeAnswer): boolean {
+  return answer.revision === String(spec.revision) && (spec.upstream === undefined || answer.upstream === null || answer.upstream === spec.upstream);
+}
+
+/** Probes until the revision is proven live or the deadline passes; stops early when `signal` fires. */
+export async function proveLive(spec: ProofSpec, signal: AbortSignal): Promise<Proof> {
+  const probes: ProbeAnswer[] = [];
+  const deadline = performance.now() + spec.deadlineMs;
+  let streak = 0;
+  while (probes.length < MAX_PROBES && performance.now() < deadline && !signal.aborted) {
+    const answer = await probeOnce(spec.url, 'proof', Math.max(1, Math.min(2000, deadline - performance.now())), signal);
+    probes.push(answer);
+    streak = counts(spec, answer) ? streak + 1 : 0;
+    if (streak >= spec.consecutive) return summarise(probes, answer.at);
+    if (streak === 0) await delay(MISS_PAUSE_MS, undefined, { signal }).catch(() => undefined);
+  }
+  return summarise(probes, null);
+}
+
+function summarise(probes: readonly ProbeAnswer[], liveAt: number | null): Proof {
+  const revisions: Record<string, number> = {};
+  for (const p of probes) if (p.status !== null) revisions[p.revision ?? 'none'] = (revisions[p.revision ?? 'none'] ?? 0) + 1;
+  return { live: liveAt !== null, live_at: liveAt, probes, revisions_seen: revisions, failed_connections: probes.filter((p) => p.failure).length };
+}
+
+/** Why a proof failed, in a sentence: what the answers carried instead. */
+export function describeUnproven(proof: Proof, spec: Pick<ProofSpec, 'revision' | 'deadlineMs' | 'upstream'>): string {
+  const seen = Object.entries(proof.revisions_seen).map(([rev, n]) => (rev === 'none' ? `${n} without an X-Arq-Revision header` : `${n} with revision ${rev}`));
+  const answered = seen.length ? seen.join(', ') : 'no answer';
+  const failed = proof.failed_connections ? `, ${proof.failed_connections} failed connections` : '';
+  const side = spec.upstream ? ` from ${spec.upstream}` : '';
+  return `revision ${spec.revision} is not live: the reload was not applied within ${spec.deadlineMs} ms (${proof.probes.length} probes: ${answered}${failed}; needed answers${side} with revision ${spec.revision})`;
+}
