@@ -131,7 +131,8 @@ function latencyBreach(b: VariantStats, limits: Thresholds, minRequests: number)
 export function judge(seen: StageObservations, limits: Thresholds, minRequests: number, final: boolean): Verdict {
   const a = variantStats(seen.samples, 'A');
   const b = variantStats(seen.samples, 'B');
-  const b_resources = { max_rss_mb: seen.resources.length ? Math.max(...seen.resources.map((r) => r.rss_mb)) : null, cpu_percent: cpuMean(seen.resources) };
+  const cpu = cpuMean(seen.resources);
+  const b_resources = { max_rss_mb: seen.resources.length ? Math.max(...seen.resources.map((r) => r.rss_mb)) : null, cpu_percent: cpu === null ? null : Number(cpu.toFixed(1)) };
   const verdict = (status: VerdictStatus, reasons: string[] = []): Verdict => ({ status, reasons, a, b, b_resources });
   const breaches = [memoryBreach(seen.resources, limits), cpuBreach(seen.resources, limits), errorBreach(b, limits, minRequests), latencyBreach(b, limits, minRequests)];
   const reasons = breaches.filter((r): r is string => r !== undefined);

@@ -97,3 +97,13 @@ export function revisionOf(text: string | undefined): number | undefined {
   const match = /^# arq revision (\d+):/.exec(text ?? '');
   return match ? Number(match[1]) : undefined;
 }
+
+/**
+ * The servers an include arq wrote sends traffic to (those not marked `down`), in file order.
+ *
+ * @example
+ * liveServers(renderUpstream({ ...spec, weightB: 10 })) // ['127.0.0.1:8001', '127.0.0.1:8002']
+ */
+export function liveServers(text: string): string[] {
+  return [...text.matchAll(/^\s*server\s+(\S+)\s+(down|weight=\d+)/gm)].filter((m) => m[2] !== 'down').map((m) => m[1]!);
+}

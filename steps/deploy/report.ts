@@ -57,7 +57,7 @@ function rollbackLines(rollback: Rollback | undefined, outcome: Outcome, bStop: 
   } else {
     lines.push(outcome === 'rollback failed' ? '- **The rollback failed: traffic may still reach B. See the timeline and splits/.**' : '- No rollback was needed: no traffic had been moved, or nothing ran.');
   }
-  if (bStop) lines.push(`- B stopped: ${bStop['outcome']}${bStop['pid'] ? ` (pid ${bStop['pid']})` : ''}`);
+  if (bStop?.['outcome']) lines.push(`- B stopped: ${bStop['outcome']}${bStop['pid'] ? ` (pid ${bStop['pid']})` : ''}`);
   return lines;
 }
 

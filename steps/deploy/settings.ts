@@ -235,6 +235,7 @@ export function normalizePhases(phases: readonly PhaseInput[]): Phase[] {
     }
     if (seen.has(phase.name)) throw new StepError('deploy.bad_phase', `Two phases are named "${phase.name}": give each its own name`);
     seen.add(phase.name);
-    return { index: i + 1, name: phase.name, command: phase.command, workflow: phase.workflow, inputs: phase.inputs, health: phase.health, timeout_ms: durationMs(phase.timeout ?? '10m') };
+    const { timeout, ...rest } = phase;
+    return { index: i + 1, ...rest, timeout_ms: durationMs(timeout ?? '10m') };
   });
 }

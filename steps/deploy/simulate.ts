@@ -37,6 +37,7 @@ export function seeded(seed: number): () => number {
 export class SimulatedSource implements StageSource {
   private clock: number;
   private polled: number;
+  private readonly start: number;
   private readonly random: () => number;
   private requests = 0;
   private bRequests = 0;
@@ -50,6 +51,7 @@ export class SimulatedSource implements StageSource {
     private readonly watch: WatchSettings,
     start = Date.now(),
   ) {
+    this.start = start;
     this.clock = start;
     this.polled = start;
     this.nextResource = start;
@@ -78,18 +80,21 @@ export class SimulatedSource implements StageSource {
     return { samples, resources };
   }
 
+  /** The times in (from, to] of a steady stream of `rps` that began at the stage's start. */
+  private times(from: number, to: number, rps: number): number[] {
+    const step = 1000 / rps;
+    const times: number[] = [];
+    for (let k = Math.floor((from - this.start) / step) + 1; this.start + k * step <= to; k++) times.push(Math.round(this.start + k * step));
+    return times;
+  }
+
   /** Users' requests (and probes, once started) arriving in (from, to]. */
   private arrivals(from: number, to: number): Sample[] {
-    const samples: Sample[] = [];
-    const step = 1000 / SIMULATED_RPS;
-    for (let at = Math.ceil((from + 1) / step) * step; at <= to; at += step) samples.push(this.request(Math.round(at), false));
+    const samples = this.times(from, to, SIMULATED_RPS).map((at) => this.request(at, false));
     if (!this.probing || this.watch.probe_rps <= 0) return samples;
-    const probeStep = 1000 / this.watch.probe_rps;
-    for (let at = Math.ceil((from + 1) / probeStep) * probeStep; at <= to && this.probesSent < this.watch.max_probe_requests; at += probeStep) {
-      this.probesSent += 1;
-      samples.push(this.request(Math.round(at), true));
-    }
-    return samples.sort((x, y) => x.at - y.at);
+    const probes = this.times(from, to, this.watch.probe_rps).slice(0, Math.max(0, this.watch.max_probe_requests - this.probesSent));
+    this.probesSent += probes.length;
+    return [...samples, ...probes.map((at) => this.request(at, true))].sort((x, y) => x.at - y.at);
   }
 
   /** Weighted round robin as nginx does it: B gets exactly `weight` of every 100 requests, spread out. */

@@ -19,7 +19,7 @@ import { confine } from '../os/fs-paths.js';
 import { writeAtomic } from '../os/services.js';
 import { describeFailure, runArgv, type CommandResult } from './command.js';
 import { Evidence, ordinal, slug, type Trigger } from './evidence.js';
-import { renderUpstream, revisionOf } from './nginx-config.js';
+import { liveServers, renderUpstream, revisionOf } from './nginx-config.js';
 import { describeUnproven, proveLive, type Proof } from './proof.js';
 import { DEFAULT_NGINX, nginxSchema, REHEARSAL_STREAMS, type NginxSettings, type RehearsalStream } from './settings.js';
 
@@ -31,6 +31,8 @@ export interface SplitInput {
   readonly label: string;
   readonly reload?: boolean;
   readonly rollback?: boolean;
+  /** Refuse to split when arq's include sends traffic anywhere but to A now (a baseline must not move traffic). */
+  readonly expect_a_only?: boolean;
   /** Why the rollback happens (the run's error), when no deploy step recorded a trigger. */
   readonly reason?: string | null;
   readonly cancelled?: boolean;
@@ -73,9 +75,19 @@ function sideOf(input: SplitInput): string | undefined {
   return input.weight === 0 ? input.a : input.weight === 100 ? input.b : undefined;
 }
 
+/** A baseline finds A alone live, or nothing of arq's yet; anything else means A is not the live variant. */
+function checkALive(input: SplitInput, file: string, previous: string | undefined): void {
+  const revision = revisionOf(previous);
+  if (!input.expect_a_only || revision === undefined) return;
+  const live = liveServers(previous!);
+  if (live.length === 1 && live[0] === input.a) return;
+  throw new StepError('deploy.a_not_live', `${input.label}: ${file} (arq revision ${revision}) sends traffic to ${live.join(' and ') || 'no server'}, not to A (${input.a}) alone: set a.address to the variant that is live now (after a promotion, the B that was promoted)`);
+}
+
 async function splitForReal(input: SplitInput, nginx: NginxSettings, revision: number, text: string, ctx: StepContext): Promise<SplitRecord> {
   const file = await confine(nginx.upstream_file, ctx);
   const previous = await readFile(file, 'utf8').catch(() => undefined);
+  checkALive(input, file, previous);
   const applied = await apply(nginx, file, text, previous, input.reload !== false, ctx);
   const base = { revision, weight: input.weight, label: input.label, config: file, test: applied.test, reload: applied.reload };
   if (applied.failure) throw Object.assign(new StepError('deploy.split_failed', `${input.label}: ${applied.failure}`), { record: { ...base, live_at: null } });
@@ -162,6 +174,7 @@ export const trafficSplit: StepType<SplitInput> = {
       weight: { type: 'integer', minimum: 0, maximum: 100, description: 'B\'s share in percent (0: B is marked down; 100: A is).' },
       label: { type: 'string', minLength: 1, description: 'What the split is for, in messages and evidence (`stage 10%`, `rollback`).' },
       reload: { type: 'boolean', default: true, description: 'false: render and test only (before nginx is started).' },
+      expect_a_only: { type: 'boolean', default: false, description: 'Refuse when arq\'s include sends traffic anywhere but to A now (for a baseline: it must not move traffic).' },
       rollback: { type: 'boolean', default: false, description: 'This split is the rollback: measure the time from its trigger to traffic proven back on A.' },
       reason: { type: ['string', 'null'], description: 'Why the rollback happens, when no deploy step recorded it (pass ${{ run.error }}).' },
       cancelled: { type: 'boolean', default: false, description: 'The rollback follows a cancel.' },
