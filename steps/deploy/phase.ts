@@ -8,6 +8,8 @@
  * - uses: deploy.phase
  *   with: { phase: { index: 1, name: migrate, command: ./migrate.sh, timeout_ms: 60000, health: { url: "http://127.0.0.1:8002/health" } } }
  */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { StepError, type StepContext, type StepType } from '../contract.js';
 import { httpCheck } from '../http/check.js';
 import { shell } from '../os/shell.js';
@@ -27,17 +29,34 @@ function describe(phase: Phase): string {
   return phase.command !== undefined ? `sh -c ${JSON.stringify(phase.command)}` : `arq run ${phase.workflow}`;
 }
 
-async function runBody(phase: Phase, evidence: Evidence, ctx: StepContext): Promise<void> {
-  if (phase.command !== undefined) {
-    await shell.run({ run: phase.command }, ctx);
-    return;
-  }
+/** The status and error the phase's own run recorded (run.json of its state folder), if it got that far. */
+async function childSummary(stateDir: string): Promise<{ status: string; error?: string } | undefined> {
+  const [runId] = await readdir(join(stateDir, 'runs')).catch(() => [] as string[]);
+  if (runId === undefined) return undefined;
+  return JSON.parse(await readFile(join(stateDir, 'runs', runId, 'run.json'), 'utf8').catch(() => 'null')) ?? undefined;
+}
+
+/** `arq run FILE` in a child process, its run recorded in the evidence; a failure says what the workflow said. */
+async function runWorkflowPhase(phase: Phase, evidence: Evidence, ctx: StepContext): Promise<void> {
   const folder = `phases/${ordinal(phase.index)}-${slug(phase.name)}`;
+  const stateDir = evidence.path(`${folder}/state`);
   const env = {
     ...ctx.env, ARQ_NODE: process.execPath, ARQ_CLI: arqCli(), ARQ_PHASE_WORKFLOW: phase.workflow!, ARQ_PHASE_WORKDIR: ctx.workdir,
-    ARQ_PHASE_STATE: evidence.path(`${folder}/state`), ARQ_PHASE_INPUTS: await evidence.writeJson(`${folder}/inputs.json`, phase.inputs ?? {}),
+    ARQ_PHASE_STATE: stateDir, ARQ_PHASE_INPUTS: await evidence.writeJson(`${folder}/inputs.json`, phase.inputs ?? {}),
   };
-  await shell.run({ run: WORKFLOW_SCRIPT }, { ...ctx, env });
+  try {
+    await shell.run({ run: WORKFLOW_SCRIPT }, { ...ctx, env });
+  } catch (error) {
+    if (ctx.signal.aborted || !(error instanceof Error)) throw error;
+    const summary = await childSummary(stateDir);
+    const said = summary ? `${summary.status}: ${summary.error ?? 'no error recorded'}` : error.message.replace(/^Command failed with exit code (\d+): .*$/m, 'failed with exit code $1:').replace(/:$/, '');
+    throw new StepError('deploy.phase_workflow', `arq run ${phase.workflow} ${said}`);
+  }
+}
+
+async function runBody(phase: Phase, evidence: Evidence, ctx: StepContext): Promise<void> {
+  if (phase.command !== undefined) await shell.run({ run: phase.command }, ctx);
+  else await runWorkflowPhase(phase, evidence, ctx);
 }
 
 async function runPhase(phase: Phase, evidence: Evidence, ctx: StepContext): Promise<Record<string, unknown> | undefined> {
