@@ -46,7 +46,7 @@ export function probeOnce(url: URL, kind: string, timeoutMs: number, signal: Abo
   return new Promise((resolve) => {
     const done = (answer: Omit<ProbeAnswer, 'at' | 'ms'>) => resolve({ at: Date.now(), ms: Math.round(performance.now() - started), ...answer });
     const fail = (error: NodeJS.ErrnoException) => done({ status: null, revision: null, upstream: null, failure: failureClass(error), error: error.code ?? error.message });
-    const req = request(url, { agent: false, headers: { 'X-Arq-Probe': kind, Connection: 'close' }, signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) }, (res) => {
+    const req = request(url, { agent: false, headers: { 'X-Arq-Probe': kind, Connection: 'close' }, signal: AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)))]) }, (res) => {
       res.resume();
       res.once('error', fail);
       res.once('end', () => done({ status: res.statusCode ?? null, revision: header(res.headers['x-arq-revision']), upstream: header(res.headers['x-arq-upstream']) }));

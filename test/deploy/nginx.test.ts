@@ -1,12 +1,12 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseLogLine, samplesOf, type Sample } from '../../steps/deploy/access-log.js';
 import { judge, type ResourceSample } from '../../steps/deploy/judge.js';
 import { liveServers, revisionOf } from '../../steps/deploy/nginx-config.js';
 import { startCli } from '../helpers/cli.js';
 import { liveProcesses } from '../helpers/processes.js';
-import { finishedList, logLines } from '../helpers/workflow.js';
+import { finishedList, finishedOf, logLines, runText } from '../helpers/workflow.js';
 import { DEPLOY, fetchOnce, runFile, startLiveSide, steadyClient, whoAnswers, type LiveSide } from './live-side.js';
 
 let side: LiveSide | undefined;
@@ -147,5 +147,47 @@ describe('deploy.yaml through a real nginx', () => {
     const answer = await fetchOnce(`${side.url}big?kb=8192`, true);
     expect([answer.status, answer.bytes]).toEqual([200, 8192 * 1024]);
     expect(readFileSync(join(side.workdir, 'demo', 'nginx', 'logs', 'error.log'), 'utf8')).not.toContain('Permission denied');
+  });
+});
+
+describe('traffic.split on a real nginx', () => {
+  let live: LiveSide;
+  beforeAll(async () => {
+    live = await startLiveSide();
+  });
+  afterAll(() => live.down());
+
+  const split = (nginx: Record<string, unknown>, a: string) => `name: split
+steps:
+  - uses: traffic.split
+    id: split
+    with:
+      nginx: ${JSON.stringify(nginx)}
+      a: ${a}
+      b: ${live.b}
+      weight: 50
+      label: stage 50%
+`;
+
+  it('catches a reload that exits 0 without applying the config: the proof never sees the new revision', async () => {
+    const nginx = { ...(live.inputs()['nginx'] as Record<string, unknown>), reload_command: ['true'], proof_deadline_ms: 1500 };
+    const { result, events } = await runText(split(nginx, live.a), live.workdir, { artifactsDir: join(live.workdir, 'split-1') });
+    expect(result.status).toBe('failed');
+    expect(finishedOf(events, 'split').error).toMatch(/^stage 50%: revision 2 is not live: the reload was not applied within 1500 ms \(\d+ probes: \d+ with revision 1; needed answers with revision 2\)$/);
+    // The file says revision 2, nginx still serves revision 1: only the probes could tell.
+    expect(revisionOf(readFileSync(live.upstreamFile, 'utf8'))).toBe(2);
+    expect(await whoAnswers(live.url, 3)).toEqual(Array(3).fill(`200 ${live.a} rev 1`));
+    const probes = readLines<{ revision: string }>(join(live.workdir, 'split-1', 'deploy', 'splits', '01-stage-50pct.probes.jsonl'));
+    expect(new Set(probes.map((p) => p.revision))).toEqual(new Set(['1']));
+  });
+
+  it('puts the previous config back when nginx -t rejects the new one, and says why', async () => {
+    const before = readFileSync(live.upstreamFile, 'utf8');
+    const nginx = live.inputs()['nginx'] as Record<string, unknown>;
+    const { events } = await runText(split(nginx, 'no-such-host.invalid:80'), live.workdir, { artifactsDir: join(live.workdir, 'split-2') });
+    const error = finishedOf(events, 'split').error!;
+    expect(error.split('\n')[0]).toBe(`stage 50%: the config was rejected, the previous one is back in place: nginx -p ${join(live.workdir, 'demo', 'nginx')} -c nginx.conf -e logs/error.log -t exited with 1:`);
+    expect(error).toContain('host not found in upstream "no-such-host.invalid:80"');
+    expect(readFileSync(live.upstreamFile, 'utf8')).toBe(before);
   });
 });

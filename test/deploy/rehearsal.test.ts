@@ -118,6 +118,20 @@ describe('arq run --rehearse', () => {
     expect(existsSync(join(dir, '.arq', 'runs', runId!, 'artifacts', 'deploy', 'summary.md'))).toBe(true);
   });
 
+  it('rehearses the demo\'s inputs file: its settings are taken, its phases only described', async () => {
+    const dir = tempDir('arq-rehearse-demo-');
+    const { code, stdout } = await runCli(['run', DEPLOY, '--rehearse', '--inputs-file', join(ROOT, 'examples', 'deploy-demo', 'inputs.yaml')], dir);
+    expect(code).toBe(0);
+    expect(stdout).toContain('phases[1] | rehearsal: phase a-still-healthy would run sh -c "echo \\"A answers before B starts\\"", then check http://127.0.0.1:18081/health');
+    const [runId] = readdirSync(join(dir, '.arq', 'runs'));
+    const plan = JSON.parse(readFileSync(join(dir, '.arq', 'runs', runId!, 'artifacts', 'deploy', 'plan.json'), 'utf8'));
+    expect(plan).toMatchObject({
+      a: '127.0.0.1:18081', b: { address: '127.0.0.1:18082', env: { PORT: '18082', VARIANT: 'B' } },
+      stages: [{ name: '10%', watch_ms: 5000 }, { name: '50%', watch_ms: 5000 }, { name: '100%', watch_ms: 5000 }],
+      thresholds: { memory_critical_mb: 120, latency_p95_critical_ms: 300 }, watch: { min_requests: 10, probe_rps: 40, max_extensions: 2 },
+    });
+  });
+
   it('sets run.rehearse and ARQ_REHEARSE=1 for any workflow; without the flag both are off', async () => {
     const dir = tempDir('arq-rehearse-flag-');
     writeFiles(dir, { 'wf.yaml': 'name: flag\nsteps:\n  - run: echo "rehearse=${{ run.rehearse }} env=${ARQ_REHEARSE:-unset}"\n' });
