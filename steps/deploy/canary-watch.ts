@@ -35,19 +35,20 @@ export interface WatchInput {
 
 async function liveSource(input: WatchInput, nginx: NginxSettings, watch: WatchSettings, ctx: StepContext): Promise<LiveSource> {
   const found = await findService({ name: input.b_service }, ctx);
-  if (!found?.running) throw new StepError('deploy.b_gone', `${input.stage.label}: B (service ${input.b_service}) is not running`);
+  if (!found) throw new StepError('deploy.b_gone', `B (service ${input.b_service}) was never started`);
+  if (!found.running) throw new StepError('deploy.b_gone', `B is not running any more (pid ${found.pid} exited)`);
   const accessLog = await confine(nginx.access_log, ctx);
   return LiveSource.open({ accessLog, who: { a: input.a, b: input.b, revision: input.revision }, bPid: found.pid, probeUrl: new URL(nginx.probe_url), watch, signal: ctx.signal });
 }
 
 /** Connection failures of probes, by class: resets during a reload are not application errors. */
-function connectionFailures(source: StageSource): Record<string, number> {
+function connectionFailures(source: StageSource | undefined): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const answer of source instanceof LiveSource ? source.probeAnswers : []) if (answer.failure) counts[answer.failure] = (counts[answer.failure] ?? 0) + 1;
   return counts;
 }
 
-async function writeStage(evidence: Evidence, input: WatchInput, source: StageSource, outcome: StageOutcome | undefined, extra: Record<string, unknown>): Promise<void> {
+async function writeStage(evidence: Evidence, input: WatchInput, source: StageSource | undefined, outcome: StageOutcome | undefined, extra: Record<string, unknown>): Promise<void> {
   const folder = `stages/${ordinal(input.stage.index)}-${slug(input.stage.name)}`;
   await evidence.writeLines(`${folder}/samples.jsonl`, outcome?.samples ?? []);
   await evidence.writeLines(`${folder}/resources.jsonl`, outcome?.resources ?? []);
@@ -57,29 +58,35 @@ async function writeStage(evidence: Evidence, input: WatchInput, source: StageSo
   await evidence.event({ kind: 'stage', stage: input.stage.name, folder, revision: input.revision, status: outcome?.verdict.status ?? 'stopped', reasons: outcome?.verdict.reasons ?? [], ...extra });
 }
 
-async function observe(source: StageSource, input: WatchInput, options: Parameters<typeof watchStage>[1], ctx: StepContext) {
+interface Observed {
+  readonly outcome?: StageOutcome;
+  readonly source?: StageSource;
+  /** Why the stage ended without a verdict: stopped (cancel, timeout), or B gone. */
+  readonly stopped?: string;
+  readonly gone?: string;
+}
+
+/** Watches the stage from its source, which is closed however the watch ends. */
+async function observe(input: WatchInput, options: Parameters<typeof watchStage>[1], ctx: StepContext): Promise<Observed> {
+  let source: StageSource | undefined;
   try {
-    return { outcome: await watchStage(source, options) };
+    source = input.rehearse ? new SimulatedSource(input.rehearsal ?? 'healthy', input.stage, options.watch) : await liveSource(input, { ...DEFAULT_NGINX, ...input.nginx }, options.watch, ctx);
+    return { source, outcome: await watchStage(source, options) };
   } catch (error) {
-    if (ctx.signal.aborted) return { stopped: `${input.stage.label}: the watch was stopped (cancel or timeout)` };
-    if (error instanceof StepError && error.code === 'deploy.b_gone') return { gone: `${input.stage.label}: ${error.message}` };
+    if (ctx.signal.aborted) return { source, stopped: `${input.stage.label}: the watch was stopped (cancel or timeout)` };
+    if (error instanceof StepError && error.code === 'deploy.b_gone') return { source, gone: `${input.stage.label}: ${error.message}` };
     throw error;
+  } finally {
+    if (source instanceof LiveSource) await source.close();
   }
 }
 
 async function watch(input: WatchInput, ctx: StepContext): Promise<Record<string, unknown>> {
-  const nginx = { ...DEFAULT_NGINX, ...input.nginx };
   const settings = { ...DEFAULT_WATCH, ...input.watch };
   const thresholds = { ...DEFAULT_THRESHOLDS, ...input.thresholds };
   const evidence = await Evidence.open(ctx);
-  const source = input.rehearse ? new SimulatedSource(input.rehearsal ?? 'healthy', input.stage, settings) : await liveSource(input, nginx, settings, ctx);
-  let result;
-  try {
-    result = await observe(source, input, { windowMs: input.stage.watch_ms, thresholds, watch: settings }, ctx);
-  } finally {
-    if (source instanceof LiveSource) await source.close();
-  }
-  const { outcome } = result;
+  const result = await observe(input, { windowMs: input.stage.watch_ms, thresholds, watch: settings }, ctx);
+  const { outcome, source } = result;
   await writeStage(evidence, input, source, outcome, { thresholds, watch: settings, error: result.stopped ?? result.gone });
   const failure = result.stopped ?? result.gone ?? (outcome && failureOf(input, outcome));
   if (failure === undefined) return { status: outcome!.verdict.status, reasons: outcome!.verdict.reasons, a: outcome!.verdict.a, b: outcome!.verdict.b, extensions: outcome!.extensions };

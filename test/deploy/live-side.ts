@@ -35,7 +35,11 @@ async function freePorts(count: number): Promise<number[]> {
 /** Runs a workflow file for real in `workdir`, keeping its events. */
 export async function runFile(file: string, workdir: string, options: RunOptions = {}) {
   const events: RunEvent[] = [];
-  const result = await runWorkflow(await checkWorkflow(await loadWorkflowFile(file)), { workdir, env: process.env, ...options, onEvent: (e) => events.push(e) });
+  const onEvent = (event: RunEvent) => {
+    events.push(event);
+    options.onEvent?.(event);
+  };
+  const result = await runWorkflow(await checkWorkflow(await loadWorkflowFile(file)), { workdir, env: process.env, ...options, onEvent });
   return { result, events, evidence: join(workdir, '.arq-artifacts', result.runId, 'deploy') };
 }
 

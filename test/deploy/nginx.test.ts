@@ -6,7 +6,7 @@ import { judge, type ResourceSample } from '../../steps/deploy/judge.js';
 import { liveServers, revisionOf } from '../../steps/deploy/nginx-config.js';
 import { startCli } from '../helpers/cli.js';
 import { liveProcesses } from '../helpers/processes.js';
-import { finishedList, finishedOf, logLines, runText } from '../helpers/workflow.js';
+import { finishedList, finishedOf, logLines, runText, type RunEvent } from '../helpers/workflow.js';
 import { DEPLOY, fetchOnce, runFile, startLiveSide, steadyClient, whoAnswers, type LiveSide } from './live-side.js';
 
 let side: LiveSide | undefined;
@@ -140,6 +140,21 @@ describe('deploy.yaml through a real nginx', () => {
     expect(readFileSync(join(evidence, 'summary.md'), 'utf8')).toContain(': rolled back\n\nReason: stage 10%: the watch was stopped (cancel or timeout)\n');
     await expectAllOnA(side, 4);
     expect(liveProcesses('variant-b')).toEqual([]);
+  });
+
+  it('rolls back when B\'s process dies during a stage', async () => {
+    side = await startLiveSide();
+    const inputs = side.inputs({ stages: [{ weight: 10, watch: '60s' }, { weight: 100, watch: '60s' }], watch: { min_requests: 5, resource_interval_ms: 200, interval_ms: 100 } });
+    let killed: number | undefined;
+    const onEvent = (event: RunEvent) => {
+      if (event.type !== 'step.started' || event.step !== 'watch' || killed !== undefined) return;
+      [killed] = liveProcesses('variant-b');
+      process.kill(killed!, 'SIGKILL');
+    };
+    const { result, evidence } = await runFile(DEPLOY, side.workdir, { inputs, onEvent });
+    expect(result.outputs['reason']).toBe(`stage 10%: B is not running any more (pid ${killed} exited)`);
+    expect(readJson(join(evidence, 'trigger.json'))).toMatchObject({ source: 'breach', reason: `stage 10%: B is not running any more (pid ${killed} exited)` });
+    await expectAllOnA(side, 4);
   });
 
   it('serves a large answer whole to a slow reader, although nginx\'s workers (nobody, when run as root) cannot write the private temp folder', async () => {

@@ -6,7 +6,7 @@ import { loadWorkflowFile } from '../../engine/load/load.js';
 import { runWorkflow } from '../../engine/run/run.js';
 import { parseLogLine, type Sample } from '../../steps/deploy/access-log.js';
 import { judge } from '../../steps/deploy/judge.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { finishedList, logLines, tempDir, writeFiles, type RunEvent } from '../helpers/workflow.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -137,5 +137,21 @@ describe('arq run --rehearse', () => {
     writeFiles(dir, { 'wf.yaml': 'name: flag\nsteps:\n  - run: echo "rehearse=${{ run.rehearse }} env=${ARQ_REHEARSE:-unset}"\n' });
     expect((await runCli(['run', 'wf.yaml', '--rehearse'], dir)).stdout).toContain('rehearse=true env=1');
     expect((await runCli(['run', 'wf.yaml'], dir)).stdout).toContain('rehearse=false env=unset');
+  });
+
+  it('a rehearsal resumed after its runner was killed is still a rehearsal', async () => {
+    const dir = tempDir('arq-rehearse-resume-');
+    writeFiles(dir, {
+      'wf.yaml': 'name: resumed\nsteps:\n  - run: |\n      echo waiting\n      for i in $(seq 1 300); do [ -e go ] && break; sleep 0.1; done\n  - run: echo "rehearse=${{ run.rehearse }} env=${ARQ_REHEARSE:-unset}"\n',
+    });
+    const cli = startCli(['run', 'wf.yaml', '--rehearse'], dir);
+    await cli.waitFor('waiting');
+    cli.child.kill('SIGKILL');
+    expect((await cli.done).signal).toBe('SIGKILL');
+    writeFiles(dir, { go: '' });
+    const [runId] = readdirSync(join(dir, '.arq', 'runs'));
+    const resumed = await runCli(['resume', runId!], dir);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain('rehearse=true env=1');
   });
 });
