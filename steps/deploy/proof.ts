@@ -31,28 +31,58 @@ export interface Proof {
   readonly failed_connections: number;
 }
 
-/** Pause after an answer that does not count yet, so a reload in progress is not hammered. */
+/** Pause after an answer that does not count yet. */
 const MISS_PAUSE_MS = 10;
+/** A probe still waiting for its answer after this long does not hold the next one back. */
+const PROBE_SPACING_MS = 20;
+/** Probes waiting for an answer at once, at most (an old worker may hand one to a slow B). */
+const MAX_IN_FLIGHT = 4;
 /** Upper bound of probes, whatever the deadline. */
 const MAX_PROBES = 5000;
 
-function counts(spec: ProofSpec, answer: ProbeAnswer): boolean {
-  return answer.revision === String(spec.revision) && (spec.upstream === undefined || answer.upstream === null || answer.upstream === spec.upstream);
+function counts(spec: ProofSpec, answer: ProbeAnswer | undefined): boolean {
+  return answer !== undefined && answer.revision === String(spec.revision) && (spec.upstream === undefined || answer.upstream === null || answer.upstream === spec.upstream);
 }
 
-/** Probes until the revision is proven live or the deadline passes; stops early when `signal` fires. */
-export async function proveLive(spec: ProofSpec, signal: AbortSignal): Promise<Proof> {
-  const probes: ProbeAnswer[] = [];
-  const deadline = performance.now() + spec.deadlineMs;
+/** When `consecutive` probes in a row (in the order they were sent) have all counted: the last of their answers. */
+function provenAt(answers: readonly (ProbeAnswer | undefined)[], spec: ProofSpec): number | null {
   let streak = 0;
-  while (probes.length < MAX_PROBES && performance.now() < deadline && !signal.aborted) {
-    const answer = await probeOnce(spec.url, 'proof', Math.max(1, Math.min(2000, deadline - performance.now())), signal);
-    probes.push(answer);
-    streak = counts(spec, answer) ? streak + 1 : 0;
-    if (streak >= spec.consecutive) return summarise(probes, answer.at);
-    if (streak === 0) await delay(MISS_PAUSE_MS, undefined, { signal }).catch(() => undefined);
+  for (let i = 0; i < answers.length; i++) {
+    streak = counts(spec, answers[i]) ? streak + 1 : 0;
+    if (streak >= spec.consecutive) return Math.max(...answers.slice(i - streak + 1, i + 1).map((a) => a!.at));
   }
-  return summarise(probes, null);
+  return null;
+}
+
+/**
+ * Probes until the revision is proven live or the deadline passes; stops early when `signal`
+ * fires. A probe that an old worker handed to a slow upstream does not hold the proof up: the
+ * next probe leaves after PROBE_SPACING_MS, and the streak is counted in the order probes left.
+ */
+export async function proveLive(spec: ProofSpec, signal: AbortSignal): Promise<Proof> {
+  const done = new AbortController();
+  const probeSignal = AbortSignal.any([signal, done.signal]);
+  const answers: (ProbeAnswer | undefined)[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const deadline = performance.now() + spec.deadlineMs;
+  let liveAt: number | null = null;
+  for (let i = 0; i < MAX_PROBES && liveAt === null && performance.now() < deadline && !signal.aborted; i++) {
+    const probe = probeOnce(spec.url, 'proof', Math.min(2000, deadline - performance.now()), probeSignal).then((answer) => {
+      if (done.signal.aborted) return;
+      answers[i] = answer;
+      liveAt = provenAt(answers, spec);
+    });
+    inFlight.add(probe);
+    void probe.finally(() => inFlight.delete(probe));
+    await Promise.race([probe, delay(PROBE_SPACING_MS)]);
+    // An answer from the old revision: the reload is in progress, do not hammer nginx meanwhile.
+    if (answers[i] && !counts(spec, answers[i])) await delay(MISS_PAUSE_MS, undefined, { signal }).catch(() => undefined);
+    for (let waits = 0; inFlight.size >= MAX_IN_FLIGHT && waits < MAX_IN_FLIGHT; waits++) await Promise.race(inFlight);
+  }
+  if (liveAt === null) await Promise.allSettled(inFlight);
+  done.abort();
+  await Promise.allSettled(inFlight);
+  return summarise(answers.filter((a): a is ProbeAnswer => a !== undefined), liveAt);
 }
 
 function summarise(probes: readonly ProbeAnswer[], liveAt: number | null): Proof {
