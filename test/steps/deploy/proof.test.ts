@@ -9,7 +9,7 @@ import { describeUnproven, proveLive } from '../../../steps/deploy/proof.js';
  */
 async function serve(answer: (n: number) => { revision: string; upstream: string; delay_ms?: number }): Promise<{ url: URL; server: Server; seen: () => number }> {
   let n = 0;
-  const server = createServer((req, res) => {
+  const server = createServer((_req, res) => {
     const { revision, upstream, delay_ms = 0 } = answer(++n);
     setTimeout(() => res.writeHead(200, { 'X-Arq-Revision': revision, 'X-Arq-Upstream': upstream }).end('ok'), delay_ms);
   });
@@ -20,7 +20,10 @@ async function serve(answer: (n: number) => { revision: string; upstream: string
 }
 
 const servers: Server[] = [];
-afterAll(() => servers.forEach((s) => s.closeAllConnections() || s.close()));
+afterAll(() => servers.forEach((s) => {
+  s.closeAllConnections();
+  s.close();
+}));
 
 describe('proving a split live', () => {
   it('waits through the old revision, and a slow answer from an old worker does not hold the proof up', async () => {
