@@ -61,9 +61,9 @@ async function writeStage(evidence: Evidence, input: WatchInput, source: StageSo
 interface Observed {
   readonly outcome?: StageOutcome;
   readonly source?: StageSource;
-  /** Why the stage ended without a verdict: stopped (cancel, timeout), or B gone. */
+  /** Why the stage ended without a verdict: stopped (cancel, timeout), B gone, no access log. */
   readonly stopped?: string;
-  readonly gone?: string;
+  readonly failed?: { readonly reason: string; readonly source: Trigger['source'] };
 }
 
 /** Watches the stage from its source, which is closed however the watch ends. */
@@ -74,8 +74,8 @@ async function observe(input: WatchInput, options: Parameters<typeof watchStage>
     return { source, outcome: await watchStage(source, options) };
   } catch (error) {
     if (ctx.signal.aborted) return { source, stopped: `${input.stage.label}: the watch was stopped (cancel or timeout)` };
-    if (error instanceof StepError && error.code === 'deploy.b_gone') return { source, gone: `${input.stage.label}: ${error.message}` };
-    throw error;
+    if (!(error instanceof StepError)) throw error;
+    return { source, failed: { reason: `${input.stage.label}: ${error.message}`, source: error.code === 'deploy.b_gone' ? 'breach' : 'failure' } };
   } finally {
     if (source instanceof LiveSource) await source.close();
   }
@@ -87,12 +87,20 @@ async function watch(input: WatchInput, ctx: StepContext): Promise<Record<string
   const evidence = await Evidence.open(ctx);
   const result = await observe(input, { windowMs: input.stage.watch_ms, thresholds, watch: settings }, ctx);
   const { outcome, source } = result;
-  await writeStage(evidence, input, source, outcome, { thresholds, watch: settings, error: result.stopped ?? result.gone });
-  const failure = result.stopped ?? result.gone ?? (outcome && failureOf(input, outcome));
-  if (failure === undefined) return { status: outcome!.verdict.status, reasons: outcome!.verdict.reasons, a: outcome!.verdict.a, b: outcome!.verdict.b, extensions: outcome!.extensions };
-  const trigger: Trigger = { at: input.rehearse ? Date.now() : (outcome?.ended_at ?? Date.now()), source: result.stopped ? 'cancel' : outcome?.verdict.status === 'inconclusive' ? 'inconclusive' : 'breach', reason: failure };
+  await writeStage(evidence, input, source, outcome, { thresholds, watch: settings, error: result.stopped ?? result.failed?.reason });
+  const trigger = triggerOf(input, result);
+  if (trigger === undefined) return { status: outcome!.verdict.status, reasons: outcome!.verdict.reasons, a: outcome!.verdict.a, b: outcome!.verdict.b, extensions: outcome!.extensions };
   await evidence.trigger(trigger);
-  throw new StepError(result.stopped ? 'deploy.stopped' : 'deploy.breach', failure);
+  throw new StepError(result.stopped ? 'deploy.stopped' : 'deploy.breach', trigger.reason);
+}
+
+/** The rollback's trigger when the stage did not pass; undefined when it did. */
+function triggerOf(input: WatchInput, { outcome, stopped, failed }: Observed): Trigger | undefined {
+  const at = input.rehearse ? Date.now() : (outcome?.ended_at ?? Date.now());
+  if (stopped) return { at, source: 'cancel', reason: stopped };
+  if (failed) return { at, ...failed };
+  const reason = failureOf(input, outcome!);
+  return reason === undefined ? undefined : { at, source: outcome!.verdict.status === 'inconclusive' ? 'inconclusive' : 'breach', reason };
 }
 
 function failureOf(input: WatchInput, outcome: StageOutcome): string | undefined {

@@ -7,6 +7,7 @@
  * const source = await LiveSource.open({ accessLog, who, bPid, probeUrl, watch, signal });
  * try { outcome = await watchStage(source, options); } finally { await source.close(); }
  */
+import { stat } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { StepError } from '../contract.js';
 import { loadSi, primeSi } from '../system/probe.js';
@@ -70,6 +71,9 @@ export class LiveSource implements StageSource {
 
   /** Starts reading after what the log holds now, and starts sampling B. */
   static async open(options: LiveOptions): Promise<LiveSource> {
+    if (!(await stat(options.accessLog).then((s) => s.isFile(), () => false))) {
+      throw new StepError('deploy.no_access_log', `The access log ${options.accessLog} does not exist: nginx writes it once the location that proxies to the upstream says \`access_log ${options.accessLog} arq_deploy;\``);
+    }
     const source = new LiveSource(options);
     await source.tail.skipToEnd();
     await primeSi();

@@ -157,6 +157,17 @@ describe('deploy.yaml through a real nginx', () => {
     await expectAllOnA(side, 4);
   });
 
+  it('rolls back, saying so, when the access log the watch reads does not exist', async () => {
+    side = await startLiveSide();
+    const inputs = side.inputs();
+    const missing = join(side.workdir, 'demo', 'nginx', 'logs', 'missing.log');
+    const { result } = await runFile(DEPLOY, side.workdir, { inputs: { ...inputs, nginx: { ...(inputs['nginx'] as object), access_log: missing } } });
+    const reason = `stage 10%: The access log ${missing} does not exist: nginx writes it once the location that proxies to the upstream says \`access_log ${missing} arq_deploy;\``;
+    expect(result.outputs).toMatchObject({ outcome: 'rolled back', reason });
+    await expectAllOnA(side, 4);
+    expect(liveProcesses('variant-b')).toEqual([]);
+  });
+
   it('serves a large answer whole to a slow reader, although nginx\'s workers (nobody, when run as root) cannot write the private temp folder', async () => {
     side = await startLiveSide();
     const answer = await fetchOnce(`${side.url}big?kb=8192`, true);
