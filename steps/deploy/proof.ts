@@ -37,6 +37,8 @@ const MISS_PAUSE_MS = 10;
 const PROBE_SPACING_MS = 20;
 /** Probes waiting for an answer at once, at most (an old worker may hand one to a slow B). */
 const MAX_IN_FLIGHT = 4;
+/** A probe without an answer after this long is a failed connection. */
+const PROBE_TIMEOUT_MS = 2000;
 /** Upper bound of probes, whatever the deadline. */
 const MAX_PROBES = 5000;
 
@@ -67,7 +69,7 @@ export async function proveLive(spec: ProofSpec, signal: AbortSignal): Promise<P
   const deadline = performance.now() + spec.deadlineMs;
   let liveAt: number | null = null;
   for (let i = 0; i < MAX_PROBES && liveAt === null && performance.now() < deadline && !signal.aborted; i++) {
-    const probe = probeOnce(spec.url, 'proof', Math.min(2000, deadline - performance.now()), probeSignal).then((answer) => {
+    const probe = probeOnce(spec.url, 'proof', PROBE_TIMEOUT_MS, probeSignal).then((answer) => {
       if (done.signal.aborted) return;
       answers[i] = answer;
       liveAt = provenAt(answers, spec);
@@ -79,7 +81,7 @@ export async function proveLive(spec: ProofSpec, signal: AbortSignal): Promise<P
     if (answers[i] && !counts(spec, answers[i])) await delay(MISS_PAUSE_MS, undefined, { signal }).catch(() => undefined);
     for (let waits = 0; inFlight.size >= MAX_IN_FLIGHT && waits < MAX_IN_FLIGHT; waits++) await Promise.race(inFlight);
   }
-  if (liveAt === null) await Promise.allSettled(inFlight);
+  // Probes still on their way when the proof ends (proven, or out of time) are dropped, not failures.
   done.abort();
   await Promise.allSettled(inFlight);
   return summarise(answers.filter((a): a is ProbeAnswer => a !== undefined), liveAt);
