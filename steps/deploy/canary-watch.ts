@@ -48,14 +48,24 @@ function connectionFailures(source: StageSource | undefined): Record<string, num
   return counts;
 }
 
-async function writeStage(evidence: Evidence, input: WatchInput, source: StageSource | undefined, outcome: StageOutcome | undefined, extra: Record<string, unknown>): Promise<void> {
+/** What the stage's files record beside the outcome. */
+interface StageNotes {
+  readonly thresholds: Thresholds;
+  readonly watch: WatchSettings;
+  /** Why the stage ended without a verdict, and whether it was stopped (cancel, timeout) rather than failed. */
+  readonly error?: string;
+  readonly stopped: boolean;
+}
+
+async function writeStage(evidence: Evidence, input: WatchInput, source: StageSource | undefined, outcome: StageOutcome | undefined, notes: StageNotes): Promise<void> {
   const folder = `stages/${ordinal(input.stage.index)}-${slug(input.stage.name)}`;
   await evidence.writeLines(`${folder}/samples.jsonl`, outcome?.samples ?? []);
   await evidence.writeLines(`${folder}/resources.jsonl`, outcome?.resources ?? []);
   if (source instanceof LiveSource) await evidence.writeLines(`${folder}/probes.jsonl`, source.probeAnswers);
   const { samples: _samples, resources: _resources, ...summary } = outcome ?? ({} as Partial<StageOutcome>);
-  await evidence.writeJson(`${folder}/verdict.json`, { stage: input.stage, revision: input.revision, rehearsed: input.rehearse === true, ...summary, connection_failures: connectionFailures(source), ...extra });
-  await evidence.event({ kind: 'stage', stage: input.stage.name, folder, revision: input.revision, status: outcome?.verdict.status ?? 'stopped', reasons: outcome?.verdict.reasons ?? [], ...extra });
+  await evidence.writeJson(`${folder}/verdict.json`, { stage: input.stage, revision: input.revision, rehearsed: input.rehearse === true, ...summary, connection_failures: connectionFailures(source), ...notes });
+  const status = outcome?.verdict.status ?? (notes.stopped ? 'stopped' : 'failed');
+  await evidence.event({ kind: 'stage', stage: input.stage.name, folder, revision: input.revision, status, reasons: outcome?.verdict.reasons ?? [], error: notes.error });
 }
 
 interface Observed {
@@ -87,7 +97,7 @@ async function watch(input: WatchInput, ctx: StepContext): Promise<Record<string
   const evidence = await Evidence.open(ctx);
   const result = await observe(input, { windowMs: input.stage.watch_ms, thresholds, watch: settings }, ctx);
   const { outcome, source } = result;
-  await writeStage(evidence, input, source, outcome, { thresholds, watch: settings, error: result.stopped ?? result.failed?.reason });
+  await writeStage(evidence, input, source, outcome, { thresholds, watch: settings, error: result.stopped ?? result.failed?.reason, stopped: result.stopped !== undefined });
   const trigger = triggerOf(input, result);
   if (trigger === undefined) return { status: outcome!.verdict.status, reasons: outcome!.verdict.reasons, a: outcome!.verdict.a, b: outcome!.verdict.b, extensions: outcome!.extensions };
   await evidence.trigger(trigger);
