@@ -16,6 +16,7 @@ import { systemSteps } from './system/index.js';
 import { llmSteps } from './llm/index.js';
 import { agentsSteps } from './agents/index.js';
 import { browserSteps } from './browser/index.js';
+import { deploySteps } from './deploy/index.js';
 
 // One family per line: families are added independently.
 const builtins: readonly StepType[] = [
@@ -27,6 +28,7 @@ const builtins: readonly StepType[] = [
   ...llmSteps,
   ...agentsSteps,
   ...browserSteps,
+  ...deploySteps,
 ] as readonly StepType[];
 
 /** Built-in step types by name. */

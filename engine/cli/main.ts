@@ -34,6 +34,7 @@ function buildProgram(): Command {
     .option('--workdir <dir>', 'the run\'s working directory (default: the current directory)')
     .option(...STATE_DIR)
     .option('--secrets-file <file>', 'a dotenv file (KEY=VALUE lines) that secrets: { X: { env: KEY } } may read')
+    .option('--rehearse', 'a rehearsal: run.rehearse is true and ARQ_REHEARSE=1, so a workflow that supports it simulates what it would change')
     .action(async (file: string, options) => exitAfterFlush(await (await import('./run.js')).runCommand(file, options)));
   program
     .command('runs')

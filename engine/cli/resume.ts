@@ -66,7 +66,7 @@ export async function resumeCommand(prefix: string, options: ResumeCommandOption
   const replay = replayOf(entries as readonly ReplayEvent[]);
   // The first start of the run: `run.started_at` and the run's duration count from it.
   const startedAt = entries.find((e) => e.type === 'run.started')?.time;
-  const result = await runRecorded(recorder, () => runWithSignals(workflow, { inputs: started.inputs, workdir: started.workdir, onEvent, runId: started.run, secretEnv, replay, startedAt, artifactsDir: join(recorder.dir, ARTIFACTS) }), true);
+  const result = await runRecorded(recorder, () => runWithSignals(workflow, { inputs: started.inputs, workdir: started.workdir, onEvent, runId: started.run, secretEnv, replay, startedAt, artifactsDir: join(recorder.dir, ARTIFACTS), rehearse: started.rehearse === true }), true);
   if (!options.json && Object.keys(result.outputs).length) process.stdout.write(`outputs: ${JSON.stringify(result.outputs)}\n`);
   return result.status === 'succeeded' ? EXIT.ok : result.status === 'cancelled' ? EXIT.interrupted : EXIT.failed;
 }

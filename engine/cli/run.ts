@@ -29,6 +29,7 @@ export interface RunCommandOptions {
   workdir?: string;
   stateDir?: string;
   secretsFile?: string;
+  rehearse?: boolean;
 }
 
 /** Inputs from a YAML or JSON file, read by the workflow loader: the same limits and file:line:col errors. */
@@ -159,7 +160,7 @@ export async function runAndRecord(file: string, workflow: Workflow, inputs: Rec
     recorder.record(event);
     start.report?.(event);
   };
-  return runRecorded(recorder, () => runWithSignals(workflow, { inputs, workdir: options.workdir, onEvent, runId, secretEnv, artifactsDir: join(recorder.dir, ARTIFACTS) }));
+  return runRecorded(recorder, () => runWithSignals(workflow, { inputs, workdir: options.workdir, onEvent, runId, secretEnv, artifactsDir: join(recorder.dir, ARTIFACTS), rehearse: options.rehearse === true }));
 }
 
 /** 0 succeeded, 1 failed, 130 cancelled. */

@@ -4,7 +4,7 @@ import type { StepStatus } from './scope.js';
 export type RunStatus = 'succeeded' | 'failed' | 'cancelled';
 
 export type RunEvent =
-  | { type: 'run.started'; run: string; workflow: string; time: number; inputs: Record<string, unknown>; resumed?: boolean }
+  | { type: 'run.started'; run: string; workflow: string; time: number; inputs: Record<string, unknown>; resumed?: boolean; rehearse?: boolean }
   | { type: 'step.started'; run: string; step: string; label: string; attempt: number; time: number; item?: number; items?: number[]; deadline?: number }
   | { type: 'step.log'; run: string; step: string; stream: 'stdout' | 'stderr' | 'info'; line: string; time: number; item?: number }
   | { type: 'step.retrying'; run: string; step: string; attempt: number; delay_ms: number; error: string; time: number; item?: number; items?: number[] }

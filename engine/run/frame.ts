@@ -150,7 +150,11 @@ export class Frame {
     const { instance } = this;
     const contexts: Record<string, unknown> = {
       inputs: instance.inputs, env, secrets: instance.secrets, steps: this.scope.steps,
-      run: { id: this.runtime.runId, workflow: instance.compiled.workflow.name, status: this.runStatus(), workdir: this.runtime.options.workdir, workflow_dir: dirname(instance.compiled.workflow.file), started_at: instance.startedAtText },
+      run: {
+        id: this.runtime.runId, workflow: instance.compiled.workflow.name, status: this.runStatus(), workdir: this.runtime.options.workdir,
+        workflow_dir: dirname(instance.compiled.workflow.file), started_at: instance.startedAtText,
+        rehearse: this.runtime.options.rehearse === true, error: instanceFailure(instance) ?? null,
+      },
     };
     if (item) Object.assign(contexts, item);
     return { contexts, status: { failed: this.halt.failed() || instanceFailed(instance), cancelled: this.instance.control.cancelled } };

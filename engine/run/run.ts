@@ -33,6 +33,12 @@ export interface RunOptions {
    * win over `env` and never reach a step's environment. Sub-workflows do not see them yet.
    */
   readonly secretEnv?: Readonly<Record<string, string>>;
+  /**
+   * A rehearsal (`arq run --rehearse`): expressions see `run.rehearse` true and processes get
+   * ARQ_REHEARSE=1. arq itself runs every step as usual: a workflow decides what a rehearsal
+   * simulates (workflows/deploy.yaml simulates nginx, the services and the metrics).
+   */
+  readonly rehearse?: boolean;
 }
 
 export interface RunResult {
@@ -84,6 +90,7 @@ function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<s
  */
 export async function runWorkflow(workflow: Workflow, options: RunOptions = {}): Promise<RunResult> {
   const baseEnv = definedEnv(options.env ?? process.env);
+  if (options.rehearse) baseEnv.ARQ_REHEARSE = '1';
   const inputs = applyInputs(workflow, options.inputs ?? {}, (message) => new UsageError('input.invalid', message));
   // Secrets may also come from --secrets-file: looked up there, never handed to steps.
   const secretEnv = { ...baseEnv, ...options.secretEnv };
@@ -95,8 +102,8 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions = {}):
   const scratch = mkdtempSync(join(tmpdir(), 'arq-run-'));
   scratchDirs.add(scratch);
   const started = options.startedAt ?? Date.now();
-  const runtime = new Runtime({ runId, workdir: resolve(options.workdir ?? process.cwd()), tmpdir: scratch, baseEnv, secretEnv, replay: options.replay, startedAt: started, onEvent: options.onEvent, secretValues: Object.values(secrets), artifactsDir: options.artifactsDir, settings: workflow.settings });
-  runtime.emit({ type: 'run.started', run: runId, workflow: workflow.name, time: Date.now(), inputs, resumed: options.replay ? true : undefined });
+  const runtime = new Runtime({ runId, workdir: resolve(options.workdir ?? process.cwd()), tmpdir: scratch, baseEnv, secretEnv, replay: options.replay, startedAt: started, onEvent: options.onEvent, secretValues: Object.values(secrets), artifactsDir: options.artifactsDir, settings: workflow.settings, rehearse: options.rehearse === true });
+  runtime.emit({ type: 'run.started', run: runId, workflow: workflow.name, time: Date.now(), inputs, resumed: options.replay ? true : undefined, rehearse: options.rehearse ? true : undefined });
   try {
     let outcome;
     try {

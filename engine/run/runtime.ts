@@ -22,6 +22,8 @@ export interface RuntimeOptions {
   readonly artifactsDir?: string;
   /** Workflow-level settings of step families (RunScope.settings): `{ llm }`. */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** A rehearsal run (`run.rehearse` in expressions). */
+  readonly rehearse?: boolean;
 }
 
 

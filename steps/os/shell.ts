@@ -108,7 +108,7 @@ let execaModule: Promise<Execa> | undefined;
 const loadExeca = (): Promise<Execa> => (execaModule ??= import('execa'));
 
 /** How the command ended, once nothing of its process group is left. */
-interface Ended {
+export interface Ended {
   readonly exitCode?: number;
   readonly signal?: string;
   readonly spawnError?: string;
@@ -117,7 +117,7 @@ interface Ended {
   readonly stderr: Capture;
 }
 
-interface Launch {
+export interface Launch {
   readonly command: ShellCommand;
   readonly env: Record<string, string>;
   readonly cwd: string;
@@ -125,7 +125,7 @@ interface Launch {
 }
 
 /** Runs the command as a process group; every member is killed when the command exits or the step is stopped. */
-async function runInGroup(launch: Launch, ctx: StepContext): Promise<Ended> {
+export async function runInGroup(launch: Launch, ctx: StepContext): Promise<Ended> {
   const stdout = new Capture('head', MAX_STDOUT_CHARS);
   const stderr = new Capture('tail', MAX_STDERR_CHARS);
   const { execa } = await loadExeca();
