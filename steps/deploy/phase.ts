@@ -38,7 +38,7 @@ async function childSummary(stateDir: string): Promise<{ status: string; error?:
 
 /** `arq run FILE` in a child process, its run recorded in the evidence; a failure says what the workflow said. */
 async function runWorkflowPhase(phase: Phase, evidence: Evidence, ctx: StepContext): Promise<void> {
-  const folder = `phases/${ordinal(phase.index)}-${slug(phase.name)}`;
+  const folder = `${phase.group ?? 'phases'}/${ordinal(phase.index)}-${slug(phase.name)}`;
   const stateDir = evidence.path(`${folder}/state`);
   const env = {
     ...ctx.env, ARQ_NODE: process.execPath, ARQ_CLI: arqCli(), ARQ_PHASE_WORKFLOW: phase.workflow!, ARQ_PHASE_WORKDIR: ctx.workdir,
@@ -71,7 +71,7 @@ async function runPhase(phase: Phase, evidence: Evidence, ctx: StepContext): Pro
 async function deployPhase(input: PhaseInput, ctx: StepContext): Promise<Record<string, unknown>> {
   const { phase } = input;
   const evidence = await Evidence.open(ctx);
-  const file = `phases/${ordinal(phase.index)}-${slug(phase.name)}.json`;
+  const file = `${phase.group ?? 'phases'}/${ordinal(phase.index)}-${slug(phase.name)}.json`;
   const started_at = Date.now();
   if (input.rehearse) {
     ctx.log('info', `rehearsal: phase ${phase.name} would run ${describe(phase)}${phase.health ? `, then check ${phase.health.url}` : ''}`);
@@ -106,7 +106,7 @@ export const deployPhaseStep: StepType<PhaseInput> = {
       phase: {
         type: 'object', required: ['index', 'name', 'timeout_ms'],
         description: 'A phase as deploy.plan lists it: index, name, command or workflow (+ inputs), health (an http.check), timeout_ms.',
-        properties: { index: { type: 'integer', minimum: 1 }, name: { type: 'string' }, command: { type: 'string' }, workflow: { type: 'string' }, inputs: { type: 'object' }, health: { type: 'object' }, timeout_ms: { type: 'integer', minimum: 1 } },
+        properties: { index: { type: 'integer', minimum: 1 }, name: { type: 'string' }, command: { type: 'string' }, workflow: { type: 'string' }, inputs: { type: 'object' }, health: { type: 'object' }, timeout_ms: { type: 'integer', minimum: 1 }, group: { enum: ['prepare'] } },
       },
       rehearse: { type: 'boolean', default: false, description: 'A rehearsal: say what would run, run nothing.' },
     },

@@ -13,7 +13,7 @@ import { StepError, type StepContext, type StepType } from '../contract.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from './judge.js';
 import { Evidence } from './evidence.js';
 import {
-  aSchema, bSchema, DEFAULT_NGINX, DEFAULT_STAGES, DEFAULT_WATCH, nginxSchema, normalizePhases, normalizeStages, phasesSchema,
+  aSchema, bSchema, DEFAULT_NGINX, DEFAULT_STAGES, DEFAULT_WATCH, nginxSchema, normalizePhases, normalizeStages, phasesSchema, prepareSchema,
   REHEARSAL_STREAMS, stagesSchema, thresholdsSchema, watchSchema, type BService, type NginxSettings, type Phase, type RehearsalStream, type Stage, type WatchSettings,
 } from './settings.js';
 
@@ -22,6 +22,7 @@ export interface PlanInput {
   readonly b?: Partial<Omit<BService, 'address'>>;
   readonly nginx?: Partial<NginxSettings>;
   readonly phases?: Parameters<typeof normalizePhases>[0];
+  readonly prepare?: Parameters<typeof normalizePhases>[0];
   readonly stages?: Parameters<typeof normalizeStages>[0];
   readonly thresholds?: Partial<Thresholds>;
   readonly watch?: Partial<WatchSettings>;
@@ -34,6 +35,7 @@ export interface Plan extends Record<string, unknown> {
   readonly a: string;
   readonly b: BService;
   readonly nginx: NginxSettings;
+  readonly prepare: readonly Phase[];
   readonly phases: readonly Phase[];
   readonly stages: readonly Stage[];
   readonly thresholds: Thresholds;
@@ -69,6 +71,7 @@ async function makePlan(input: PlanInput, ctx: StepContext): Promise<Plan> {
   const evidence = await Evidence.open(ctx);
   const plan: Plan = {
     a, b, nginx: { ...DEFAULT_NGINX, ...input.nginx },
+    prepare: normalizePhases(input.prepare ?? [], 'prepare'),
     phases: normalizePhases(input.phases ?? []),
     stages: normalizeStages(input.stages ?? DEFAULT_STAGES),
     thresholds: { ...DEFAULT_THRESHOLDS, ...input.thresholds },
@@ -77,19 +80,19 @@ async function makePlan(input: PlanInput, ctx: StepContext): Promise<Plan> {
     evidence_dir: evidence.dir,
   };
   await evidence.writeJson('plan.json', plan);
-  await evidence.event({ kind: 'plan', rehearse, rehearsal: plan.rehearsal, stages: plan.stages.map((s) => s.name), phases: plan.phases.map((p) => p.name) });
+  await evidence.event({ kind: 'plan', rehearse, rehearsal: plan.rehearsal, stages: plan.stages.map((s) => s.name), prepare: plan.prepare.map((p) => p.name), phases: plan.phases.map((p) => p.name) });
   if (rehearse) ctx.log('info', `rehearsal with the simulated stream "${plan.rehearsal}": nothing is started, nginx is not touched`);
   return plan;
 }
 
 export const deployPlan: StepType<PlanInput, Plan> = {
   type: 'deploy.plan',
-  description: 'Fills in and checks a deployment\'s settings (A, B, nginx, phases, stages, thresholds, watch) and writes them to the evidence.',
+  description: 'Fills in and checks a deployment\'s settings (A, B, nginx, prepare, phases, stages, thresholds, watch) and writes them to the evidence.',
   input: {
     type: 'object',
     additionalProperties: false,
     properties: {
-      a: aSchema, b: bSchema, nginx: nginxSchema, phases: phasesSchema, stages: stagesSchema, thresholds: thresholdsSchema, watch: watchSchema,
+      a: aSchema, b: bSchema, nginx: nginxSchema, prepare: prepareSchema, phases: phasesSchema, stages: stagesSchema, thresholds: thresholdsSchema, watch: watchSchema,
       rehearse: { type: 'boolean', default: false, description: 'A rehearsal: simulated streams, no nginx, nothing started (pass ${{ run.rehearse }}).' },
       rehearsal: { enum: [...REHEARSAL_STREAMS], default: 'healthy', description: 'The simulated metric stream a rehearsal runs against.' },
     },
@@ -99,7 +102,7 @@ export const deployPlan: StepType<PlanInput, Plan> = {
     properties: {
       a: { type: 'string', description: 'A\'s host:port.' },
       b: { type: 'object', description: 'B with every default filled in, and its `address`.' },
-      nginx: { type: 'object' }, phases: { type: 'array' }, stages: { type: 'array' }, thresholds: { type: 'object' }, watch: { type: 'object' },
+      nginx: { type: 'object' }, prepare: { type: 'array' }, phases: { type: 'array' }, stages: { type: 'array' }, thresholds: { type: 'object' }, watch: { type: 'object' },
       rehearse: { type: 'boolean' }, rehearsal: { type: ['string', 'null'] },
       evidence_dir: { type: 'string', description: 'Where the evidence is written (the run\'s artifacts/deploy).' },
     },

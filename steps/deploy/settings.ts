@@ -94,6 +94,8 @@ export interface Phase {
   readonly inputs?: Readonly<Record<string, unknown>>;
   readonly health?: Readonly<Record<string, unknown>> & { readonly url: string };
   readonly timeout_ms: number;
+  /** `prepare` for what runs before the baseline (its evidence in prepare/); phases otherwise. */
+  readonly group?: 'prepare';
 }
 
 const DURATION = { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', pattern: '^\\d+(\\.\\d+)?(ms|s|m|h)$' }], 'x-expected': 'a duration such as 500ms, 30s or 5m, or milliseconds' } as const;
@@ -167,6 +169,11 @@ export const phasesSchema = {
   },
 } as const;
 
+export const prepareSchema = {
+  ...phasesSchema,
+  description: 'Run in order before anything moves (before the baseline split): what must be up for the deployment, e.g. a workflow that starts A and nginx when they are not running. Same shape as phases; a failure ends the deployment with nothing to roll back.',
+} as const;
+
 export const thresholdsSchema = {
   type: 'object', additionalProperties: false,
   description: 'What B is held to at every stage (A\'s figures are shown beside them).',
@@ -227,7 +234,7 @@ export function normalizeStages(stages: readonly { weight: number; watch?: numbe
 type PhaseInput = { name: string; command?: string; workflow?: string; inputs?: Record<string, unknown>; health?: Phase['health']; timeout?: number | string };
 
 /** The phases with indexes and timeouts; each is exactly one of a command or a workflow. */
-export function normalizePhases(phases: readonly PhaseInput[]): Phase[] {
+export function normalizePhases(phases: readonly PhaseInput[], group?: 'prepare'): Phase[] {
   const seen = new Set<string>();
   return phases.map((phase, i) => {
     if ((phase.command === undefined) === (phase.workflow === undefined)) {
@@ -236,6 +243,6 @@ export function normalizePhases(phases: readonly PhaseInput[]): Phase[] {
     if (seen.has(phase.name)) throw new StepError('deploy.bad_phase', `Two phases are named "${phase.name}": give each its own name`);
     seen.add(phase.name);
     const { timeout, ...rest } = phase;
-    return { index: i + 1, ...rest, timeout_ms: durationMs(timeout ?? '10m') };
+    return { index: i + 1, ...rest, timeout_ms: durationMs(timeout ?? '10m'), ...(group ? { group } : {}) };
   });
 }

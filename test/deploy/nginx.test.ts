@@ -109,7 +109,7 @@ describe('deploy.yaml through a real nginx', () => {
     const reason = result.outputs['reason'] as string;
     expect(reason).toMatch(new RegExp(`^phase warm-up: health check failed: http://127\\.0\\.0\\.1:${side.ports.b}/health not healthy after \\d+ attempts? in 1s: connection refused$`));
     expect(finishedList(events)).toEqual([
-      'plan:succeeded', 'baseline:succeeded', 'phases[0]:succeeded', 'phases[1]:failed', 'phases:failed', 'start_b:skipped', 'canary:skipped',
+      'plan:succeeded', 'prepare:succeeded', 'baseline:succeeded', 'phases[0]:succeeded', 'phases[1]:failed', 'phases:failed', 'start_b:skipped', 'canary:skipped',
       'rollback:succeeded', 'stop_b:skipped', 'report:succeeded',
     ]);
     expect(readdirSync(join(evidence, 'splits')).filter((f) => f.endsWith('.json'))).toEqual(['01-baseline.json', '02-rollback.json']);

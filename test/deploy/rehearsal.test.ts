@@ -31,7 +31,7 @@ describe('deploy.yaml rehearsed on simulated streams (no nginx, nothing started)
     expect(result.status).toBe('succeeded');
     expect(result.outputs).toEqual({ outcome: 'promoted', reason: null, summary: join(evidence, 'summary.md'), breach_to_a_ms: null });
     expect(finishedList(events)).toEqual([
-      'plan:succeeded', 'baseline:succeeded', 'phases:succeeded', 'start_b:skipped',
+      'plan:succeeded', 'prepare:succeeded', 'baseline:succeeded', 'phases:succeeded', 'start_b:skipped',
       'shift[0]:succeeded', 'watch[0]:succeeded', 'shift[1]:succeeded', 'watch[1]:succeeded', 'shift[2]:succeeded', 'watch[2]:succeeded', 'canary:succeeded',
       'rollback:skipped', 'stop_b:skipped', 'report:succeeded',
     ]);
@@ -93,7 +93,7 @@ describe('deploy.yaml rehearsed on simulated streams (no nginx, nothing started)
   it('refuses bad settings before anything moves: no baseline, so nothing to roll back', async () => {
     const { result, events } = await rehearse({ stages: [{ weight: 10 }, { weight: 60 }] });
     expect(result.error).toBe('Step "plan" failed: The last stage has weight 60: it must be 100, where B takes all the traffic');
-    expect(finishedList(events)).toEqual(['plan:failed', 'baseline:skipped', 'phases:skipped', 'start_b:skipped', 'canary:skipped', 'rollback:skipped', 'stop_b:skipped', 'report:succeeded']);
+    expect(finishedList(events)).toEqual(['plan:failed', 'prepare:skipped', 'baseline:skipped', 'phases:skipped', 'start_b:skipped', 'canary:skipped', 'rollback:skipped', 'stop_b:skipped', 'report:succeeded']);
     expect(result.outputs).toMatchObject({ outcome: 'failed' });
   });
 
@@ -122,11 +122,14 @@ describe('arq run --rehearse', () => {
     const dir = tempDir('arq-rehearse-demo-');
     const { code, stdout } = await runCli(['run', DEPLOY, '--rehearse', '--inputs-file', join(ROOT, 'examples', 'deploy-demo', 'inputs.yaml')], dir);
     expect(code).toBe(0);
+    expect(stdout).toContain('prepare[0] | rehearsal: phase demo-stack would run arq run examples/deploy-demo/up.yaml');
     expect(stdout).toContain('phases[1] | rehearsal: phase a-still-healthy would run sh -c "echo \\"A answers before B starts\\"", then check http://127.0.0.1:18081/health');
     const [runId] = readdirSync(join(dir, '.arq', 'runs'));
+    expect(readdirSync(join(dir, '.arq', 'runs', runId!, 'artifacts', 'deploy', 'prepare'))).toEqual(['01-demo-stack.json']);
     const plan = JSON.parse(readFileSync(join(dir, '.arq', 'runs', runId!, 'artifacts', 'deploy', 'plan.json'), 'utf8'));
     expect(plan).toMatchObject({
       a: '127.0.0.1:18081', b: { address: '127.0.0.1:18082', env: { PORT: '18082', VARIANT: 'B' } },
+      prepare: [{ index: 1, name: 'demo-stack', workflow: 'examples/deploy-demo/up.yaml', group: 'prepare', timeout_ms: 600000 }],
       stages: [{ name: '10%', watch_ms: 5000 }, { name: '50%', watch_ms: 5000 }, { name: '100%', watch_ms: 5000 }],
       thresholds: { memory_critical_mb: 120, latency_p95_critical_ms: 300 }, watch: { min_requests: 10, probe_rps: 40, max_extensions: 2 },
     });
