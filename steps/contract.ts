@@ -30,6 +30,11 @@ export interface StepContext {
   readonly signal: AbortSignal;
   /** The step's id in the workflow. */
   readonly stepId: string;
+  /**
+   * The step as events and logs show it, unique in the run: `call/inner` inside a sub-workflow or
+   * team, `step[2]` for a foreach item. Absent in contexts built by hand (tests): use stepId then.
+   */
+  readonly path?: string;
   /** 1 for the first attempt, 2 for the first retry, ... */
   readonly attempt: number;
   /** The run's working directory: relative paths are resolved against it. */

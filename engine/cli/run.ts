@@ -111,6 +111,9 @@ export async function runWithSignals(workflow: Workflow, options: RunOptions): P
     for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
   });
   const controller = new AbortController();
+  // A cancel that came before these handlers (a runner still starting) cancels the run at once.
+  if (options.signal?.aborted) controller.abort();
+  else options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
   const release = handleSignals(controller);
   const stalled = () => {
     process.stderr.write('arq: internal error: the run stopped making progress before it ended\n');
@@ -142,6 +145,8 @@ export interface RunStart {
   readonly trigger?: RunTrigger;
   /** Told every event, after it is recorded. */
   readonly report?: EventSink;
+  /** A cancel asked for before the run's own signal handlers were in place (arq schedule-run). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -160,7 +165,7 @@ export async function runAndRecord(file: string, workflow: Workflow, inputs: Rec
     recorder.record(event);
     start.report?.(event);
   };
-  return runRecorded(recorder, () => runWithSignals(workflow, { inputs, workdir: options.workdir, onEvent, runId, secretEnv, artifactsDir: join(recorder.dir, ARTIFACTS), rehearse: options.rehearse === true }));
+  return runRecorded(recorder, () => runWithSignals(workflow, { inputs, workdir: options.workdir, onEvent, runId, secretEnv, artifactsDir: join(recorder.dir, ARTIFACTS), rehearse: options.rehearse === true, signal: start.signal }));
 }
 
 /** 0 succeeded, 1 failed, 130 cancelled. */

@@ -22,9 +22,15 @@ async function readJob(): Promise<ScheduledJob> {
 }
 
 export async function scheduleRunCommand(): Promise<number> {
+  // The scheduler may cancel a run that is still starting (cancel_previous, the end of a shutdown
+  // grace): held from the first line, so the run is still recorded, as cancelled, and its finally: runs.
+  const early = new AbortController();
+  const cancelEarly = () => early.abort();
+  process.once('SIGTERM', cancelEarly);
+  process.once('SIGINT', cancelEarly);
   const job = await readJob();
   const workflow = await checkWorkflow(parseWorkflowText(job.text, job.file));
   const options = { input: [], stateDir: job.stateDir, workdir: job.workdir, secretsFile: job.secretsFile };
-  const result = await runAndRecord(job.file, workflow, { ...job.inputs }, options, { runId: job.runId, trigger: job.trigger });
+  const result = await runAndRecord(job.file, workflow, { ...job.inputs }, options, { runId: job.runId, trigger: job.trigger, signal: early.signal });
   return exitCodeOf(result.status);
 }

@@ -166,6 +166,7 @@ export function stepContext(frame: Frame, node: StepNode, attempt: number, signa
   const item = frame.itemIndex();
   return withNestedSteps(frame.instance.compiled.workflow, {
     signal, stepId: node.id, attempt, env,
+    path: `${step}${frame.scope.itemPath().map((i) => `[${i}]`).join('')}`,
     workdir: runtime.options.workdir, tmpdir: runtime.options.tmpdir,
     allowedPaths: allowedPaths(frame),
     permissions: frame.instance.compiled.workflow.permissions,

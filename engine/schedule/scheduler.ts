@@ -81,7 +81,7 @@ export class Scheduler {
    */
   async start(): Promise<void> {
     const files = findWorkflowFiles(this.options.paths, [this.options.stateDir]);
-    this.watch = new FolderWatch(this.options.paths, (file) => this.changed(file), [this.options.stateDir]);
+    this.watch = new FolderWatch(this.options.paths, (file) => this.changed(file), [this.options.stateDir], this.options.log);
     const checked = await checkInChild(this.options.cli, files);
     const history = lastPlannedRuns(this.options.stateDir);
     for (const one of checked) this.apply(one, history);

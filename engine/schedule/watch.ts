@@ -32,7 +32,13 @@ export class FolderWatch {
   /** Files given by name (not in a folder given): only they are reported from their folder. */
   private readonly singles = new Set<string>();
 
-  constructor(paths: readonly string[], private readonly onChange: (file: string) => void, private readonly ignored: readonly string[] = []) {
+  constructor(
+    paths: readonly string[],
+    private readonly onChange: (file: string) => void,
+    private readonly ignored: readonly string[] = [],
+    /** Told when a folder cannot be watched (inotify limits): its edits then need a SIGHUP. */
+    private readonly warn: (message: string) => void = () => {},
+  ) {
     for (const path of paths.map((p) => resolve(p))) {
       if (isDirectory(path)) this.watchTree(path);
       else {
@@ -55,8 +61,10 @@ export class FolderWatch {
       const watcher = watch(dir, (_event, name) => name && this.noticed(join(dir, name.toString()), wholeTree));
       watcher.on('error', () => this.unwatch(dir));
       this.watchers.set(dir, watcher);
-    } catch {
-      // a folder removed as it was found: nothing to watch
+    } catch (error) {
+      // A folder removed as it was found has nothing to watch; any other failure must be said.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') this.warn(`cannot watch ${dir} (${code ?? String(error)}): edits there are picked up only after a SIGHUP`);
     }
   }
 

@@ -112,7 +112,8 @@ async function sendWithRetries(request: ChatRequest, transport: Transport, ctx: 
  * answer.content; // 'Hello!'
  */
 export async function ask(request: ChatRequest, transport: Transport, ctx: StepContext): Promise<Answer> {
-  const key = { step: ctx.stepId, attempt: ctx.attempt, hash: requestHash(request) };
+  // The step's full path: two foreach items or team tasks of the same id never share answers.
+  const key = { step: ctx.path ?? ctx.stepId, attempt: ctx.attempt, hash: requestHash(request) };
   const { cassette, budgets } = transport;
   let answer: Answer;
   if (cassette?.mode === 'replay') {

@@ -44,7 +44,6 @@ describe('runs happen at the seconds of their cron line', () => {
       expect(run.status).toBe('succeeded');
       expect(run.trigger).toEqual({ type: 'schedule', entry: 1, cron: '*/2 * * * * *', timezone: 'UTC', planned_at: run.trigger!.planned_at, reason: 'cron' });
       expect(Date.parse(run.started_at)).toBeGreaterThanOrEqual(Date.parse(run.trigger!.planned_at));
-      expect(Date.parse(run.started_at)).toBeLessThan(Date.parse(run.trigger!.planned_at) + 20_000);
       expect(readFileSync(join(dir, 'state', 'runs', run.id, 'logs', 'greet.log'), 'utf8')).toBe('stdout | hello cron\n');
     }
     expectOneAtATime(runs);

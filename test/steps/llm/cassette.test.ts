@@ -76,4 +76,27 @@ describe('LLM cassettes', () => {
     const { events } = await runText(workflow('x'), dir, { env });
     expect(finishedOf(events, 'summary').error).toBe(`The cassette ${join(dir, 'missing.json')} does not exist: record it first with ARQ_LLM_CASSETTE_MODE=record`);
   });
+
+  it('keys answers by the full step path: foreach items asking the same question get back their own answers', async () => {
+    const server = await startLlmServer(scripted([{ text: 'first answer' }, { text: 'second answer' }]));
+    const yaml = `
+llm: { model: gpt-test }
+steps:
+  - id: ask
+    foreach: [1, 2]
+    concurrency: 1
+    uses: llm.chat
+    with: { prompt: "Same question", stream: false }
+outputs:
+  answers: \${{ steps.ask.outputs }}
+`;
+    const recordEnv = { PATH: process.env.PATH ?? '', OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-k', ARQ_LLM_CASSETTE: 'cassettes/items.json', ARQ_LLM_CASSETTE_MODE: 'record' };
+    const recorded = await runText(yaml, dir, { env: recordEnv });
+    await server.close();
+    const { entries } = JSON.parse(readFileSync(join(dir, 'cassettes', 'items.json'), 'utf8')) as Recorded;
+    expect(entries.map((e) => [e.step, e.response.content])).toEqual([['ask[0]', 'first answer'], ['ask[1]', 'second answer']]);
+    const replayed = await runText(yaml.replace('concurrency: 1', 'concurrency: 2'), dir, { env: { PATH: process.env.PATH ?? '', ARQ_LLM_CASSETTE: 'cassettes/items.json' } });
+    expect(replayed.result.outputs).toEqual(recorded.result.outputs);
+    expect((replayed.result.outputs.answers as { text: string }[]).map((a) => a.text)).toEqual(['first answer', 'second answer']);
+  });
 });

@@ -84,10 +84,10 @@ describe('llm.chat', () => {
 
   it('gives up on a slow answer after request_timeout and asks again', async () => {
     const server = await serve([{ text: 'too late', delayMs: 20_000 }, { text: 'in time' }]);
-    const { result, events } = await runText(chat('      model: gpt-test\n      prompt: hi\n      request_timeout: 300\n      retry_backoff: 10'), dir, { env: envFor(server) });
+    const { result, events } = await runText(chat('      model: gpt-test\n      prompt: hi\n      request_timeout: 3000\n      retry_backoff: 10'), dir, { env: envFor(server) });
     expect(result.status).toBe('succeeded');
     expect(result.outputs).toEqual({ text: 'in time' });
-    expect(logLines(events, 'ask')[0]).toBe(`LLM request to ${server.url} failed: no answer within 300ms (request_timeout); retrying in 10ms, attempt 2 of 4`);
+    expect(logLines(events, 'ask')[0]).toBe(`LLM request to ${server.url} failed: no answer within 3000ms (request_timeout); retrying in 10ms, attempt 2 of 4`);
     expect(server.log).toEqual(['arrived 0', 'arrived 1', 'answered 1']);
   });
 
