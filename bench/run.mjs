@@ -10,8 +10,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { arqDist, benchDir, measureInChild, measureProcess, repoDir, stats } from './lib/measure.mjs';
+import { arqDist, benchDir, measureInChild, measureProcess, repoDir, RowFailure, stats } from './lib/measure.mjs';
 import { renderMarkdown } from './lib/report.mjs';
+import { aheadOfPeers } from './lib/targets.mjs';
 
 const SCENARIOS = ['chain', 'fanout', 'dag', 'shell', 'journal', 'cli'];
 
@@ -35,7 +36,7 @@ const results = {
   date: new Date().toISOString(),
   machine: { node: process.version, platform: `${process.platform} ${process.arch}`, cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), loadavgBefore: loadavg() },
   arqBuild: arqDist,
-  versions: { xstate: version('xstate'), arq: JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')).version },
+  versions: { arq: JSON.parse(readFileSync(join(repoDir, 'package.json'), 'utf8')).version, ...Object.fromEntries(['xstate', 'execa', '@wmfs/statebox', 'node-red', 'bpmn-engine', 'zx'].map((pkg) => [pkg, version(pkg)])) },
   method: { warmup, runs, cliWarmup: 2, cliRuns, note: 'median of the measured runs; each row in a fresh node process (CLI rows: one process per run)' },
   scenarios: [],
   targets: [],
@@ -47,7 +48,7 @@ for (const name of SCENARIOS.filter((s) => only.includes(s))) {
   const out = { id: scenario.id, title: scenario.title, rows: [] };
   for (const row of scenario.rows) {
     const units = row.units ?? scenario.units;
-    const base = { id: row.id, impl: row.impl, units };
+    const base = { id: row.id, impl: row.impl, units, size: row.size, column: row.column, competitor: row.competitor };
     if (row.skip) {
       out.rows.push({ ...base, skipped: row.skip });
       continue;
@@ -58,7 +59,7 @@ for (const name of SCENARIOS.filter((s) => only.includes(s))) {
     try {
       const report = row.process
         ? await measureProcess({ ...row.process, cwd: repoDir, warmup: 2, runs: cliRuns })
-        : await measureInChild({ peer: row.peer, task: row.task, params: row.params, warmup: row.warmup ?? warmup, runs });
+        : await measureInChild({ peer: row.peer, task: row.task, params: row.params, warmup: row.warmup ?? warmup, runs, timeoutMs: row.timeoutMs });
       const s = stats(report.runs);
       const summary = {
         ...base, ...s, runs: report.runs, warmups: report.warmups, cpu: stats(report.cpu), loadavg1: load1,
@@ -70,17 +71,20 @@ for (const name of SCENARIOS.filter((s) => only.includes(s))) {
       summaries[`${scenario.id}/${row.id}`] = summary;
       process.stderr.write(`${s.median.toFixed(1)} ms (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
     } catch (error) {
-      out.rows.push({ ...base, error: error.message });
-      process.stderr.write(`FAILED\n${error.message}\n`);
+      // A peer that overflows its stack or stalls is a result; anything else is a failure of the bench or of arq.
+      out.rows.push(error instanceof RowFailure ? { ...base, failed: error.message } : { ...base, error: error.message });
+      process.stderr.write(`${error instanceof RowFailure ? error.reason : 'FAILED'} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+      if (!(error instanceof RowFailure) || row.column === 'arq') process.stderr.write(`${error.message}\n`);
     }
   }
-  // "× ref": against the scenario's reference row, or the row's own `ref` (a scenario of pairs).
+  // "× ref": against the row's own `ref`, the scenario's, or arq's row of the same size.
   for (const r of out.rows) {
-    const refId = scenario.rows.find((row) => row.id === r.id)?.ref ?? scenario.ref;
+    const refId = scenario.rows.find((row) => row.id === r.id)?.ref ?? scenario.ref ?? (r.size === undefined ? undefined : `arq@${r.size}`);
     const ref = out.rows.find((row) => row.id === refId && row.median !== undefined);
     if (ref && r.median !== undefined) r.vsRef = r === ref ? 'ref' : r.median / ref.median;
   }
   results.scenarios.push(out);
+  if (scenario.shape) results.targets.push(...aheadOfPeers(scenario, out.rows));
   for (const target of scenario.targets) results.targets.push(target(summaries));
 }
 results.machine.loadavgAfter = loadavg();
@@ -90,4 +94,5 @@ const markdown = renderMarkdown(results);
 writeFileSync(join(benchDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(benchDir, 'results.md'), markdown);
 process.stdout.write(markdown);
-process.exitCode = results.scenarios.some((s) => s.rows.some((r) => r.error)) ? 1 : 0;
+// Peers may fail (that is measured); arq, the floors and the bench itself may not.
+process.exitCode = results.scenarios.some((s) => s.rows.some((r) => r.error || (r.failed && !r.competitor))) ? 1 : 0;
