@@ -170,7 +170,11 @@ function stepContext(frame: Frame, node: StepNode, attempt: number, signal: Abor
   const item = frame.itemIndex();
   return {
     signal, stepId: node.id, attempt, env,
-    workdir: runtime.options.workdir, tmpdir: runtime.options.tmpdir,
+    workdir: runtime.options.workdir,
+    // Created on first use: a run whose steps never ask for it touches no disk for it.
+    get tmpdir() {
+      return runtime.options.scratch.path;
+    },
     allowedPaths: allowedPaths(frame),
     run: runtime.scope,
     log: (stream: LogStream, line: string) => runtime.emit({ type: 'step.log', run: runtime.runId, step, stream, line, time: Date.now(), item }),
