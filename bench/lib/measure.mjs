@@ -76,7 +76,7 @@ export class RowFailure extends Error {
 /** Why a child failed, from how it ended and its stderr (the first match wins). */
 function failureOf({ code, signal, stderr, stdout, timedOut }, timeoutMs, progress) {
   const done = progress.length ? ` (${describeProgress(progress)})` : ' (its first run had not ended)';
-  if (timedOut) return new RowFailure(`timed out after ${Math.round(timeoutMs / 1000)} s${done}`);
+  if (timedOut) return new RowFailure(`timed out after ${seconds(timeoutMs)} s${done}`);
   const text = `${stderr}\n${stdout}`;
   if (/Maximum call stack size exceeded/.test(text)) return new RowFailure('stack overflow', 'RangeError: Maximum call stack size exceeded');
   if (/heap out of memory|Allocation failed/.test(text)) return new RowFailure('out of memory', lastLine(stderr));
@@ -85,6 +85,7 @@ function failureOf({ code, signal, stderr, stdout, timedOut }, timeoutMs, progre
   return new RowFailure(`failed (exit ${code ?? signal})`, text.trim().slice(-2000));
 }
 
+const seconds = (ms) => (ms / 1000).toFixed(ms % 1000 ? 1 : 0);
 const lastLine = (text) => text.trim().split('\n').filter((l) => !/^\s+at /.test(l)).at(-1) ?? '';
 const describeProgress = (progress) => `${progress.length} run${progress.length > 1 ? 's' : ''} ended, of ${progress.map((p) => `${(p.ms / 1000).toFixed(1)} s`).join(', ')}`;
 

@@ -39,10 +39,11 @@ steps:
 `;
     const { result } = await runText(yaml, dir);
     expect(result.status).toBe('succeeded');
-    const made = String(result.steps.where!.outputs.dir);
+    const outputs = result.steps.where!.outputs as Record<string, unknown>;
+    const made = String(outputs.dir);
     expect(made.startsWith(join(scratchRoot, 'arq-run-'))).toBe(true);
     // The step's own output file, which the script has just written into.
-    expect(result.steps.where!.outputs.files).toBe('1');
+    expect(outputs.files).toBe('1');
     expect(readdirSync(scratchRoot)).toEqual([]);
   });
 });
