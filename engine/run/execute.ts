@@ -158,10 +158,17 @@ function showExpressions(error: unknown, node: StepNode): unknown {
   return error;
 }
 
-/** The working directory and the workflow's `permissions.paths`, absolute (relative ones from the working directory). */
-function allowedPaths(frame: Frame): string[] {
-  const { workdir } = frame.runtime.options;
-  return [workdir, ...frame.instance.compiled.workflow.allowedPaths.map((p) => resolve(workdir, p))];
+const allowedByInstance = new WeakMap<Frame['instance'], readonly string[]>();
+
+/** The working directory and the workflow's `permissions.paths`, absolute (relative ones from the working directory); once per instance. */
+function allowedPaths(frame: Frame): readonly string[] {
+  let paths = allowedByInstance.get(frame.instance);
+  if (!paths) {
+    const { workdir } = frame.runtime.options;
+    paths = Object.freeze([workdir, ...frame.instance.compiled.workflow.allowedPaths.map((p) => resolve(workdir, p))]);
+    allowedByInstance.set(frame.instance, paths);
+  }
+  return paths;
 }
 
 function stepContext(frame: Frame, node: StepNode, attempt: number, signal: AbortSignal, env: Readonly<Record<string, string>>): StepContext {
