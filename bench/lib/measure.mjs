@@ -87,7 +87,18 @@ function failureOf({ code, signal, stderr, stdout, timedOut }, timeoutMs, progre
 
 const seconds = (ms) => (ms / 1000).toFixed(ms % 1000 ? 1 : 0);
 const lastLine = (text) => text.trim().split('\n').filter((l) => !/^\s+at /.test(l)).at(-1) ?? '';
-const describeProgress = (progress) => `${progress.length} run${progress.length > 1 ? 's' : ''} ended, of ${progress.map((p) => `${(p.ms / 1000).toFixed(1)} s`).join(', ')}`;
+const describeProgress = (progress) => `${progress.length} run${progress.length > 1 ? 's' : ''} had ended: ${progress.map((p) => `${(p.ms / 1000).toFixed(1)} s`).join(', ')}`;
+
+/** The child's JSON lines (progress, then the report); a peer's own output is skipped. */
+function jsonLines(stdout) {
+  return stdout.split('\n').flatMap((line) => {
+    try {
+      return line.startsWith('{') ? [JSON.parse(line)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
 
 /**
  * Runs `task` of the peer module `peer` (a path under bench/) in a fresh node process:
@@ -99,7 +110,7 @@ const describeProgress = (progress) => `${progress.length} run${progress.length 
 export async function measureInChild({ peer, task, params = {}, warmup = 1, runs = 5, timeoutMs = 180_000 }) {
   const spec = JSON.stringify({ peer: join(benchDir, peer), task, params, warmup, runs });
   const ended = await collect(process.execPath, [childScript, spec], { timeoutMs });
-  const lines = ended.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  const lines = jsonLines(ended.stdout);
   const progress = lines.filter((l) => l.progress).map((l) => l.progress);
   const report = lines.find((l) => l.runs);
   if (ended.code !== 0 || !report) throw failureOf(ended, timeoutMs, progress);

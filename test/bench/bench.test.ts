@@ -88,7 +88,7 @@ describe('a peer that fails', () => {
   it('is killed and reported as timed out after its time budget, with the runs that had ended', async () => {
     expect(await failureOf('hang', 1500)).toEqual({ reason: 'timed out after 1.5 s (its first run had not ended)', message: 'timed out after 1.5 s (its first run had not ended)' });
     const second = await failureOf('hangSecond', 1500);
-    expect(second.reason).toMatch(/^timed out after 1\.5 s \(1 run ended, of \d+\.\d s\)$/);
+    expect(second.reason).toMatch(/^timed out after 1\.5 s \(1 run had ended: \d+\.\d s\)$/);
   });
 
   it('is reported as bpmn-engine is at 1,000 steps: a stack overflow in a chain, a fan-out that never ends', { timeout: 60_000 }, async () => {
