@@ -2,7 +2,7 @@
  * Where the time of one row goes: runs it under `node --cpu-prof` (in a fresh process, after
  * the same warm-up) and prints self time by function and by file.
  *
- *   node bench/profile.mjs chain/arq [--top=30] [--runs=3] [--keep]
+ *   node bench/profile.mjs chain/arq@10000 [--top=30] [--runs=3] [--keep]
  *
  * The .cpuprofile is left in bench/profiles/ with --keep (open it in Chrome DevTools).
  */
@@ -14,7 +14,7 @@ import { benchDir, repoDir } from './lib/measure.mjs';
 const [which, ...rest] = process.argv.slice(2);
 const opts = Object.fromEntries(rest.map((a) => a.replace(/^--/, '').split('=')).map(([k, v = 'true']) => [k, v]));
 if (!which?.includes('/')) {
-  console.error('usage: node bench/profile.mjs SCENARIO/ROW [--top=30] [--runs=3] [--keep]   e.g. chain/arq, shell/arq');
+  console.error('usage: node bench/profile.mjs SCENARIO/ROW [--top=30] [--runs=3] [--keep]   e.g. chain/arq@10000, shell/arq@100');
   process.exit(2);
 }
 const [scenarioId, rowId] = which.split('/');

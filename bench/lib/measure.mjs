@@ -28,19 +28,75 @@ export function stats(values) {
 const benchStateDir = mkdtempSync(join(tmpdir(), 'arq-bench-state-'));
 process.on('exit', () => rmSync(benchStateDir, { recursive: true, force: true }));
 
+// Children run in process groups of their own (see collect): a bench stopped with Ctrl-C kills them.
+const live = new Set();
+process.on('exit', () => live.forEach(killGroup));
+process.once('SIGINT', () => process.exit(130));
+
 function collect(command, args, { cwd = repoDir, timeoutMs = 120_000, env = { ...process.env, ARQ_HOME: benchStateDir } } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: a peer that hangs is killed with whatever it started.
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    live.add(child.pid);
     let stdout = '';
     let stderr = '';
+    let timedOut = false;
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, timeoutMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      killGroup(child.pid);
+      live.delete(child.pid);
+      resolve({ code, signal, stdout, stderr, timedOut });
     });
+  });
+}
+
+function killGroup(pid) {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** A row that did not finish: what a reader should know, in a few words. */
+export class RowFailure extends Error {
+  constructor(reason, detail) {
+    super(detail ? `${reason}: ${detail}` : reason);
+    this.reason = reason;
+  }
+}
+
+/** Why a child failed, from how it ended and its stderr (the first match wins). */
+function failureOf({ code, signal, stderr, stdout, timedOut }, timeoutMs, progress) {
+  const done = progress.length ? ` (${describeProgress(progress)})` : ' (its first run had not ended)';
+  if (timedOut) return new RowFailure(`timed out after ${seconds(timeoutMs)} s${done}`);
+  const text = `${stderr}\n${stdout}`;
+  if (/Maximum call stack size exceeded/.test(text)) return new RowFailure('stack overflow', 'RangeError: Maximum call stack size exceeded');
+  if (/heap out of memory|Allocation failed/.test(text)) return new RowFailure('out of memory', lastLine(stderr));
+  // Node exits 13 when a top-level await never settles: nothing was left to run, and the run had not ended.
+  if (code === 13) return new RowFailure('never ended', `the run stalled: no work left, and its end never came${done}`);
+  return new RowFailure(`failed (exit ${code ?? signal})`, text.trim().slice(-2000));
+}
+
+const seconds = (ms) => (ms / 1000).toFixed(ms % 1000 ? 1 : 0);
+const lastLine = (text) => text.trim().split('\n').filter((l) => !/^\s+at /.test(l)).at(-1) ?? '';
+const describeProgress = (progress) => `${progress.length} run${progress.length > 1 ? 's' : ''} had ended: ${progress.map((p) => `${(p.ms / 1000).toFixed(1)} s`).join(', ')}`;
+
+/** The child's JSON lines (progress, then the report); a peer's own output is skipped. */
+function jsonLines(stdout) {
+  return stdout.split('\n').flatMap((line) => {
+    try {
+      return line.startsWith('{') ? [JSON.parse(line)] : [];
+    } catch {
+      return [];
+    }
   });
 }
 
@@ -48,15 +104,17 @@ function collect(command, args, { cwd = repoDir, timeoutMs = 120_000, env = { ..
  * Runs `task` of the peer module `peer` (a path under bench/) in a fresh node process:
  * `warmup` unmeasured runs, then `runs` measured ones. Resolves to the child's report:
  * { runs: ms[], warmups: ms[], cpu: ms[], phases: { name: ms[] }, maxRssKb, counts }.
+ * Rejects with a RowFailure saying why when the child fails, overflows its stack, stalls or
+ * takes more than timeoutMs in all (it is then killed with its process group).
  */
 export async function measureInChild({ peer, task, params = {}, warmup = 1, runs = 5, timeoutMs = 180_000 }) {
   const spec = JSON.stringify({ peer: join(benchDir, peer), task, params, warmup, runs });
-  const { code, signal, stdout, stderr } = await collect(process.execPath, [childScript, spec], { timeoutMs });
-  const line = stdout.trim().split('\n').at(-1) ?? '';
-  if (code !== 0 || !line.startsWith('{')) {
-    throw new Error(`${peer} ${task} failed (exit ${code ?? signal}): ${(stderr || stdout).trim().slice(-2000)}`);
-  }
-  return { ...JSON.parse(line), stderr: stderr.trim() || undefined };
+  const ended = await collect(process.execPath, [childScript, spec], { timeoutMs });
+  const lines = jsonLines(ended.stdout);
+  const progress = lines.filter((l) => l.progress).map((l) => l.progress);
+  const report = lines.find((l) => l.runs);
+  if (ended.code !== 0 || !report) throw failureOf(ended, timeoutMs, progress);
+  return { ...report, stderr: ended.stderr.trim() || undefined };
 }
 
 const timeBin = ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p));

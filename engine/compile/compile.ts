@@ -77,16 +77,19 @@ class Compiler {
     };
   }
 
+  /** Registers the named delay of a step's attempt timeout; returns its name. */
+  timeoutDelay(step: StepNode): string {
+    const delay = `timeout:${step.id}`;
+    this.delays.set(delay, { kind: 'timeout', ms: step.timeoutMs!, step: step.id });
+    return delay;
+  }
+
   /** One step: a plain invoking state, or attempt/backoff sub-states with a timeout. */
   step(step: StepNode, next: string, fail: string): StateConfig {
     const retries = step.retry !== undefined && step.retry.attempts > 1;
     if (!retries && step.timeoutMs === undefined) return { id: step.id, invoke: this.invoke(step, next, fail) };
     const attempt: StateConfig = { invoke: this.invoke(step, next, fail) };
-    if (step.timeoutMs !== undefined) {
-      const delay = `timeout:${step.id}`;
-      this.delays.set(delay, { kind: 'timeout', ms: step.timeoutMs, step: step.id });
-      attempt.after = { [delay]: this.failure(step, true, next, fail) };
-    }
+    if (step.timeoutMs !== undefined) attempt.after = { [this.timeoutDelay(step)]: this.failure(step, true, next, fail) };
     const states: StateConfig = { attempt, ...(step.timeoutMs !== undefined ? this.stopping(step, retries, next, fail) : {}) };
     // The wait is an actor, not a delayed transition: a cancel during it records the step as cancelled.
     if (retries) states.backoff = { invoke: { src: 'backoff', input: { id: step.id }, onDone: { target: 'attempt' } } };
@@ -173,7 +176,7 @@ export function compileWorkflow(wf: Workflow): CompiledWorkflow {
   const blocks = new Map<string, Block>();
   for (const block of [wf.main, wf.onFailure, wf.finally]) collectBlocks(block, blocks);
   // Registers every step's delays now, so the machines can be set up before any block is compiled.
-  for (const block of blocks.values()) for (const step of block.steps) compiler.step(step, '#x', '#x');
+  for (const block of blocks.values()) for (const step of block.steps) if (step.timeoutMs !== undefined) compiler.timeoutDelay(step);
   const cache = new Map<string, StateConfig>();
   return {
     workflow: wf, root, blocks, delays: compiler.delays,

@@ -154,10 +154,17 @@ function showExpressions(error: unknown, node: StepNode): unknown {
   return error;
 }
 
-/** The working directory and the workflow's `permissions.paths`, absolute (relative ones from the working directory). */
-function allowedPaths(frame: Frame): string[] {
-  const { workdir } = frame.runtime.options;
-  return [workdir, ...frame.instance.compiled.workflow.allowedPaths.map((p) => resolve(workdir, p))];
+const allowedByInstance = new WeakMap<Frame['instance'], readonly string[]>();
+
+/** The working directory and the workflow's `permissions.paths`, absolute (relative ones from the working directory); once per instance. */
+function allowedPaths(frame: Frame): readonly string[] {
+  let paths = allowedByInstance.get(frame.instance);
+  if (!paths) {
+    const { workdir } = frame.runtime.options;
+    paths = Object.freeze([workdir, ...frame.instance.compiled.workflow.allowedPaths.map((p) => resolve(workdir, p))]);
+    allowedByInstance.set(frame.instance, paths);
+  }
+  return paths;
 }
 
 export function stepContext(frame: Frame, node: StepNode, attempt: number, signal: AbortSignal, env: Readonly<Record<string, string>>): StepContext {
@@ -167,7 +174,11 @@ export function stepContext(frame: Frame, node: StepNode, attempt: number, signa
   return withNestedSteps(frame.instance.compiled.workflow, {
     signal, stepId: node.id, attempt, env,
     path: `${step}${frame.scope.itemPath().map((i) => `[${i}]`).join('')}`,
-    workdir: runtime.options.workdir, tmpdir: runtime.options.tmpdir,
+    workdir: runtime.options.workdir,
+    // Created on first use: a run whose steps never ask for it touches no disk for it.
+    get tmpdir() {
+      return runtime.options.scratch.path;
+    },
     allowedPaths: allowedPaths(frame),
     permissions: frame.instance.compiled.workflow.permissions,
     run: runtime.scope,

@@ -110,7 +110,7 @@ export class Frame {
   itemPath(): number[] | undefined {
     const path = this.scope.itemPath();
     const item = this.itemIndex();
-    return path.length > 1 || (path.length === 1 && item === undefined) ? path : undefined;
+    return path.length > 1 || (path.length === 1 && item === undefined) ? [...path] : undefined;
   }
 
   /**

@@ -81,8 +81,12 @@ async function runParallel(frame: Frame, node: StepNode, signal: AbortSignal): P
   return namedOutputs(node, child);
 }
 
-/** A branch that is one step without retry or timeout runs as its bare step actor, as a DAG node does. */
-function runBranch(child: Frame, branch: Block, signal: AbortSignal): Promise<unknown> {
+/**
+ * Runs a branch or a foreach item's body. One that is a single step without retry or timeout runs
+ * as its bare step actor, as a DAG node does: no one-state machine to build and run per branch or
+ * item. True when it ended as its block machine would have, in `$done`.
+ */
+function runBranch(child: Frame, branch: Block, signal: AbortSignal): Promise<boolean> {
   const only = branch.steps.length === 1 ? branch.steps[0]! : undefined;
   return only && !needsMachine(only) ? runStepActor(child, only, signal) : runBlock(child, branch.name, signal);
 }
@@ -127,7 +131,7 @@ async function runForeach(frame: Frame, node: StepNode, signal: AbortSignal): Pr
     while (next < items.length && !halt.halted() && !signal.aborted) {
       const index = next++;
       const child = itemFrame(group, items[index], index);
-      if (await runBlock(child, node.body!.name, signal)) outputs[index] = itemOutputOrFail(node, child, halt, index);
+      if (await runBranch(child, node.body!, signal)) outputs[index] = itemOutputOrFail(node, child, halt, index);
     }
   };
   const width = Math.min(node.concurrency ?? items.length, items.length);
@@ -152,22 +156,31 @@ function needsMachine(node: StepNode): boolean {
 
 /**
  * Runs a step with neither retry nor timeout as a bare child actor, recorded by the same actions
- * its machine would run: a 10,000-node DAG then builds no 10,000 one-state machines.
+ * its machine would run: a 10,000-node DAG then builds no 10,000 one-state machines. True when
+ * its one-step machine would have ended in `$done`: it succeeded, was skipped, or failed with
+ * continue_on_error; false when it failed or was stopped.
  */
-function runStepActor(frame: Frame, node: StepNode, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
+function runStepActor(frame: Frame, node: StepNode, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
   const actor = createActor(stepActor, { input: { frame, id: node.id } });
   const args = (event: Args['event']): Args => ({ context: { frame }, event });
   let onAbort = () => {};
-  const ended = new Promise<void>((resolve) => {
+  const ended = new Promise<boolean>((resolve) => {
     onAbort = () => {
       actor.stop();
-      resolve();
+      resolve(false);
     };
     actor.subscribe({
-      // A stopped actor completes too: only a promise that resolved is a step that succeeded.
-      complete: () => resolve(actor.getSnapshot().status === 'done' ? stepDone(args({ output: actor.getSnapshot().output }), { id: node.id }) : undefined),
-      error: (error) => resolve(attemptFailed(args({ error }), { id: node.id, then: node.continueOnError ? 'continue' : 'fail' })),
+      complete: () => {
+        // A stopped actor completes too: only a promise that resolved is a step that succeeded.
+        if (actor.getSnapshot().status !== 'done') return resolve(false);
+        stepDone(args({ output: actor.getSnapshot().output }), { id: node.id });
+        resolve(true);
+      },
+      error: (error) => {
+        attemptFailed(args({ error }), { id: node.id, then: node.continueOnError ? 'continue' : 'fail' });
+        resolve(node.continueOnError);
+      },
     });
   });
   signal.addEventListener('abort', onAbort, { once: true });

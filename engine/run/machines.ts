@@ -28,7 +28,11 @@ function materialize(config: StateConfig, root: boolean): Record<string, unknown
     const out: Record<string, unknown> = { ...node };
     if (node.invoke) out.invoke = withFrame(node.invoke as StateConfig);
     const states = node.states as StateConfig | undefined;
-    if (states) out.states = Object.fromEntries(Object.keys(states).map((key) => [key, walk(states[key] as StateConfig)]));
+    if (!states) return out;
+    // A plain loop: a chain of 10,000 steps is one object of 10,000 states.
+    const copied: Record<string, unknown> = {};
+    for (const key in states) copied[key] = walk(states[key] as StateConfig);
+    out.states = copied;
     return out;
   };
   const out = walk(config) as Record<string, unknown>;

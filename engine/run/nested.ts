@@ -41,9 +41,9 @@ function unknownType(workflow: Workflow, uses: string): StepError {
 
 /** Adds runStep and describeStep to a step's context. */
 export function withNestedSteps(workflow: Workflow, ctx: StepContext): StepContext {
-  const full: StepContext = {
-    ...ctx,
-    describeStep: (uses) => {
+  // Added to the context itself, not to a copy: a copy would read its lazy tmpdir getter at once.
+  const full: StepContext = Object.assign(ctx, {
+    describeStep: (uses: string) => {
       const type = lookup(workflow, uses);
       return type && { description: type.description, input: type.input };
     },
@@ -51,8 +51,9 @@ export function withNestedSteps(workflow: Workflow, ctx: StepContext): StepConte
       const type = lookup(workflow, uses);
       if (!type) throw unknownType(workflow, uses);
       checkStepInput(uses, type.input, input);
-      return type.run(input, { ...full, log: (stream, line) => ctx.log(stream, `[${uses}] ${line}`) });
+      const log = ctx.log;
+      return type.run(input, { ...full, log: (stream, line) => log(stream, `[${uses}] ${line}`) });
     },
-  };
+  });
   return full;
 }

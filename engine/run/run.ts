@@ -1,7 +1,6 @@
 /** run: a checked workflow -> a finished run, reported through events. */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Workflow } from '../model/types.js';
 import type { EventSink, RunStatus } from './events.js';
@@ -11,6 +10,7 @@ import { applyInputs } from './inputs.js';
 import type { Replay } from './replay.js';
 import { newRunId } from './run-id.js';
 import { Runtime } from './runtime.js';
+import { ScratchDir } from './scratch.js';
 import type { StepView } from './scope.js';
 
 export interface RunOptions {
@@ -50,8 +50,7 @@ export interface RunResult {
   readonly durationMs: number;
 }
 
-/** Scratch folders of runs in progress, for a CLI that must exit at once (a second Ctrl-C) to remove. */
-export const scratchDirs = new Set<string>();
+export { scratchDirs } from './scratch.js';
 
 function checkWorkdir(dir: string): void {
   let isDir = false;
@@ -99,10 +98,9 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions = {}):
   // A sub-workflow's missing secret is found now, not when its step is reached halfway through.
   for (const sub of subworkflowsOf(workflow)) resolveSecrets(sub, secretEnv);
   const runId = options.runId ?? newRunId();
-  const scratch = mkdtempSync(join(tmpdir(), 'arq-run-'));
-  scratchDirs.add(scratch);
+  const scratch = new ScratchDir();
   const started = options.startedAt ?? Date.now();
-  const runtime = new Runtime({ runId, workdir: resolve(options.workdir ?? process.cwd()), tmpdir: scratch, baseEnv, secretEnv, replay: options.replay, startedAt: started, onEvent: options.onEvent, secretValues: Object.values(secrets), artifactsDir: options.artifactsDir, settings: workflow.settings, rehearse: options.rehearse === true });
+  const runtime = new Runtime({ runId, workdir: resolve(options.workdir ?? process.cwd()), scratch, baseEnv, secretEnv, replay: options.replay, startedAt: started, onEvent: options.onEvent, secretValues: Object.values(secrets), artifactsDir: options.artifactsDir, settings: workflow.settings, rehearse: options.rehearse === true });
   runtime.emit({ type: 'run.started', run: runId, workflow: workflow.name, time: Date.now(), inputs, resumed: options.replay ? true : undefined, rehearse: options.rehearse ? true : undefined });
   try {
     let outcome;
@@ -117,8 +115,7 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions = {}):
     runtime.emit({ type: 'run.finished', run: runId, workflow: workflow.name, status: result.status, time: Date.now(), duration_ms: durationMs, outputs: result.outputs, error: result.error });
     return { runId, ...maskResult(runtime, result), steps: maskSteps(runtime, steps), durationMs };
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
-    scratchDirs.delete(scratch);
+    scratch.remove();
   }
 }
 

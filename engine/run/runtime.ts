@@ -1,12 +1,14 @@
 /** Run-level state shared by every block of a run: events and secrets; per instance: cancel and work left to settle. */
 import { join } from 'node:path';
 import { RunResources } from './resources.js';
+import type { ScratchDir } from './scratch.js';
 import type { EventSink, RunEvent } from './events.js';
 
 export interface RuntimeOptions {
   readonly runId: string;
   readonly workdir: string;
-  readonly tmpdir: string;
+  /** The run's scratch folder (StepContext.tmpdir), created when a step first asks for it. */
+  readonly scratch: ScratchDir;
   /** The environment children start from (process.env unless a test says otherwise). */
   readonly baseEnv: Readonly<Record<string, string>>;
   /** When the run first started (for `run.started_at`). */

@@ -38,10 +38,16 @@ export class Scope {
     return this.steps[id];
   }
 
+  private path?: readonly number[];
+
   /** The indexes of every foreach item around this scope, outermost first (for nested foreach). */
-  itemPath(): number[] {
-    const outer = this.parent?.itemPath() ?? [...this.basePath];
-    return this.item ? [...outer, this.item.index] : outer;
+  itemPath(): readonly number[] {
+    // Asked for twice per step (its events): computed once, as nothing it depends on changes.
+    if (!this.path) {
+      const outer = this.parent?.itemPath() ?? this.basePath;
+      this.path = Object.freeze(this.item ? [...outer, this.item.index] : [...outer]);
+    }
+    return this.path;
   }
 
   /** The item context of the innermost foreach around this scope. */

@@ -113,6 +113,28 @@ steps:
     expect(finishedOf(events, 'each').error).toBe('foreach: expected a list; found the integer 42');
   });
 
+  it('gives an item whose one body step was skipped or failed with continue_on_error empty outputs, and goes on', async () => {
+    const yaml = `
+name: mixed
+steps:
+  - id: each
+    foreach: [ok, skip, bad, ok2]
+    concurrency: 1
+    steps:
+      - id: body
+        if: \${{ item != 'skip' }}
+        continue_on_error: true
+        run: if [ "\${{ item }}" = bad ]; then exit 3; fi; echo "v=\${{ item }}" >> "$ARQ_OUTPUT"
+outputs:
+  all: \${{ steps.each.outputs }}
+`;
+    const { result, events } = await runText(yaml, dir);
+    expect(result.status).toBe('succeeded');
+    expect(finishedList(events)).toEqual(['body[0]:succeeded', 'body[1]:skipped', 'body[2]:failed', 'body[3]:succeeded', 'each:succeeded']);
+    expect(finishedOf(events, 'body', 2)).toMatchObject({ error: 'Command failed with exit code 3: if [ "${{ item }}" = bad ]; then exit 3; fi; echo "v=${{ item }}" >> "$ARQ_OUTPUT"', continued: true });
+    expect(result.outputs.all).toEqual([{ exit_code: 0, stdout: '', stderr: '', v: 'ok' }, {}, {}, { exit_code: 0, stdout: '', stderr: '', v: 'ok2' }]);
+  });
+
   it('gives an empty list for no items', async () => {
     const { result } = await runText('name: empty\nsteps:\n  - id: each\n    foreach: []\n    uses: noop\noutputs:\n  all: ${{ steps.each.outputs }}\n', dir);
     expect(result).toMatchObject({ status: 'succeeded', outputs: { all: [] } });
