@@ -1,7 +1,8 @@
 /**
  * Validators for the workflow schema and every step type's input schema. The build precompiles
- * the built-in ones (dist/validators.cjs), so checking a workflow never loads ajv's compiler
- * (~90 ms of a cold start); anything else, or a schema changed since the build, compiles here.
+ * the built-in ones (dist/validators/, one file each, read only when used), so checking a workflow
+ * never loads ajv's compiler (~90 ms of a cold start); anything else, or a schema changed since the
+ * build, compiles here.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -12,7 +13,6 @@ import { packageRoot } from '../paths.js';
 
 const require = createRequire(import.meta.url);
 let ajv: AjvClass | undefined;
-let precompiled: Record<string, ValidateFunction> | undefined;
 const cache = new WeakMap<object, ValidateFunction>();
 
 /** The options both the build and the runtime compile with: `x-expected` words a failed schema's message. */
@@ -28,16 +28,21 @@ export function schemaHash(schema: object): string {
   return createHash('sha1').update(JSON.stringify(schema)).digest('hex').slice(0, 16);
 }
 
-function loadPrecompiled(): Record<string, ValidateFunction> {
-  const file = join(packageRoot, 'dist', 'validators.cjs');
-  return existsSync(file) ? (require(file) as Record<string, ValidateFunction>) : {};
+/**
+ * The file a precompiled validator is built into: its key with what a file name cannot hold replaced.
+ *
+ * @example
+ * validatorFileName('step:fs.read@0123456789abcdef'); // 'step_fs.read@0123456789abcdef.cjs'
+ */
+export function validatorFileName(key: string): string {
+  return `${key.replace(/[^A-Za-z0-9._@-]/g, '_')}.cjs`;
 }
 
 function fromBuild(schema: object, name: string | undefined): ValidateFunction | undefined {
   if (name === undefined) return undefined;
-  precompiled ??= loadPrecompiled();
-  const validate = precompiled[`${name}@${schemaHash(schema)}`];
-  return validate;
+  const key = `${name}@${schemaHash(schema)}`;
+  const file = join(packageRoot, 'dist', 'validators', validatorFileName(key));
+  return existsSync(file) ? (require(file) as Record<string, ValidateFunction>)[key] : undefined;
 }
 
 /** The validator of a schema, compiled once for the life of the process. */

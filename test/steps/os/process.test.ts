@@ -204,7 +204,7 @@ steps:
     uses: process.start
     with: { run: "sleep ${sleep}", stop_with_run: true }
   - id: check
-    run: test -n "$(pgrep -f ${sleep})"
+    run: kill -0 "$(cat .arq/services/bg.pid)"
   - id: boom
     run: exit 1
 `, dir);
