@@ -24,3 +24,8 @@ rmSync(folder, { recursive: true, force: true });
 mkdirSync(folder, { recursive: true });
 for (const key of keys) writeFileSync(new URL(validatorFileName(key), folder), standalone(ajv, { [key]: key }));
 console.log(`precompiled ${keys.length} validators into dist/validators/`);
+
+// The step types as data, for the bundled CLI's checks (steps/catalog.ts): no module is loaded to read them.
+const catalog = [...builtinSteps.values()].map(({ type, description, input, output, scriptInputs, constantInputs, permission }) => ({ type, description, input, output, scriptInputs, constantInputs, permission }));
+writeFileSync(new URL('../dist/step-catalog.json', import.meta.url), JSON.stringify(catalog));
+console.log(`wrote ${catalog.length} step types into dist/step-catalog.json`);

@@ -6,6 +6,20 @@ import { build } from 'esbuild';
 
 // Chunk names carry content hashes: clear the old ones rather than let them pile up.
 rmSync('dist/cli', { recursive: true, force: true });
+
+// Checks read the step types from dist/step-catalog.json (written by build-validators.mjs from the
+// registry in the same build): validating a workflow then loads no step module.
+const catalogFromJson = {
+  name: 'step-catalog',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]steps[\\/]catalog\.ts$/ }, () => ({
+      loader: 'js',
+      contents: `import { readFileSync } from 'node:fs';
+const list = JSON.parse(readFileSync(new URL('../step-catalog.json', import.meta.url), 'utf8'));
+export const stepCatalog = new Map(list.map((step) => [step.type, step]));`,
+    }));
+  },
+};
 await build({
   entryPoints: { arq: 'engine/cli/main.ts' },
   outdir: 'dist/cli',
@@ -17,6 +31,7 @@ await build({
   external: ['ajv', 'ajv/*', 'xstate', 'execa', 'webdriverio'],
   banner: { js: "import { createRequire as __arqRequire } from 'node:module'; const require = __arqRequire(import.meta.url);" },
   logLevel: 'warning',
+  plugins: [catalogFromJson],
 });
 chmodSync('dist/cli/arq.js', 0o755);
 console.log('bundled the CLI into dist/cli/arq.js');

@@ -1,7 +1,7 @@
 /** Checks an action step (`run:` or `uses:`): its type exists and its inputs fit the type's schema. */
 import { compileScript, compileValue, type CompiledValue, type ScriptVar } from '../expr/index.js';
 import type { YamlPath } from '../load/load.js';
-import { builtinSteps } from '../../steps/registry.js';
+import { stepCatalog as builtinSteps } from '../../steps/catalog.js';
 import type { StepType } from '../../steps/contract.js';
 import { validatorFor, type ErrorObject } from './ajv.js';
 import { asRecord, type Checker } from './checker.js';

@@ -3,7 +3,7 @@
  * grant checked to be a step type the workflow can run (a tool of an llm.* step too).
  */
 import type { StepType } from '../../steps/contract.js';
-import { builtinSteps } from '../../steps/registry.js';
+import { stepCatalog as builtinSteps } from '../../steps/catalog.js';
 import type { YamlPath } from '../load/load.js';
 import type { AgentSpec, StepNode } from '../model/types.js';
 import { asList, asRecord, valueAt, type Checker } from './checker.js';

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { StepType } from '../../steps/contract.js';
-import { builtinSteps } from '../../steps/registry.js';
+import { stepCatalog as builtinSteps } from '../../steps/catalog.js';
 import { WorkflowError, type Problem } from '../errors.js';
 import { loadWorkflowFile, type LoadedDocument, type YamlPath } from '../load/load.js';
 import { asList, asRecord } from './checker.js';

@@ -3,7 +3,7 @@
  * type needs one (StepType.permission) is a problem at its `uses:` unless its workflow grants it.
  */
 import type { Permission, StepType } from '../../steps/contract.js';
-import { builtinSteps } from '../../steps/registry.js';
+import { stepCatalog as builtinSteps } from '../../steps/catalog.js';
 import type { StepNode } from '../model/types.js';
 import { asRecord, valueAt, type Checker } from './checker.js';
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/workflow.js';
@@ -58,5 +58,20 @@ describe('heavy dependencies are imported only by what needs them', () => {
     const { status, files } = dependencyFiles(['steps']);
     expect(status).toBe(0);
     expect(files).toEqual([]);
+  });
+
+  it('arq validate reads the step types from dist/step-catalog.json: no step module, so no http, tls or https either', () => {
+    const hook = 'data:text/javascript,import{writeSync}from"node:fs";process.on("exit",()=>writeSync(3,JSON.stringify(process.moduleLoadList)))';
+    const result = spawnSync(process.execPath, ['--import', hook, cli, 'validate', 'examples/hello.yaml', 'workflows/deploy.yaml'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    const builtins = (JSON.parse(String(result.output[3])) as string[]).filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13));
+    expect(builtins.filter((m) => ['http', 'https', 'tls', '_http_client'].includes(m))).toEqual([]);
+  });
+
+  it('dist/step-catalog.json holds what the registry says of every built-in step type', async () => {
+    const { builtinSteps } = await import('../../steps/registry.js');
+    const catalog = JSON.parse(readFileSync(join(root, 'dist', 'step-catalog.json'), 'utf8')) as { type: string }[];
+    const fromRegistry = [...builtinSteps.values()].map(({ type, description, input, output, scriptInputs, constantInputs, permission }) => JSON.parse(JSON.stringify({ type, description, input, output, scriptInputs, constantInputs, permission })));
+    expect(catalog).toEqual(fromRegistry);
   });
 });
