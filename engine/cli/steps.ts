@@ -1,7 +1,7 @@
 /** `arq steps [TYPE]`: the step types and their input schemas. */
 import { UsageError, WorkflowError } from '../errors.js';
 import { CONFIG_FILE, loadConfigSteps } from '../check/custom.js';
-import { builtinSteps } from '../../steps/registry.js';
+import { stepCatalog as builtinSteps } from '../../steps/catalog.js';
 import { closest } from '../check/closest.js';
 import { EXIT } from './exit.js';
 

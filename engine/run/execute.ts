@@ -173,7 +173,10 @@ export function stepContext(frame: Frame, node: StepNode, attempt: number, signa
   const item = frame.itemIndex();
   return withNestedSteps(frame.instance.compiled.workflow, {
     signal, stepId: node.id, attempt, env,
-    path: `${step}${frame.scope.itemPath().map((i) => `[${i}]`).join('')}`,
+    // Read by few steps (LLM cassettes): built when asked, not for every step of a long chain.
+    get path() {
+      return `${step}${frame.scope.itemPath().map((i) => `[${i}]`).join('')}`;
+    },
     workdir: runtime.options.workdir,
     // Created on first use: a run whose steps never ask for it touches no disk for it.
     get tmpdir() {

@@ -16,7 +16,7 @@
 import { readFile } from 'node:fs/promises';
 import { StepError, type StepContext, type StepType } from '../contract.js';
 import { confine } from '../os/fs-paths.js';
-import { writeAtomic } from '../os/services.js';
+import { writeAtomic } from '../os/atomic.js';
 import { describeFailure, runArgv, type CommandResult } from './command.js';
 import { Evidence, ordinal, slug, type Trigger } from './evidence.js';
 import { liveServers, renderUpstream, revisionOf } from './nginx-config.js';

@@ -7,9 +7,10 @@
  * The API key is never written: requests are stored without it.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { StepError, type StepContext } from '../contract.js';
+import { writeAtomic } from '../os/atomic.js';
 import type { Usage } from './budget.js';
 
 /** A tool call as the model asked for it. */
@@ -105,8 +106,7 @@ export class Cassette {
     const entries = [...this.entries].sort(order);
     const text = `${JSON.stringify({ version: 1, recorded_by: 'arq (ARQ_LLM_CASSETTE_MODE=record)', entries }, null, 2)}\n`;
     await mkdir(dirname(this.file), { recursive: true });
-    await writeFile(`${this.file}.tmp`, text);
-    await rename(`${this.file}.tmp`, this.file);
+    await writeAtomic(this.file, text);
   }
 }
 

@@ -19,7 +19,8 @@ import type { StepContext, StepType } from '../contract.js';
 import { StepError } from '../contract.js';
 import { limitCommand, limitsSchema, type Limits } from './limits.js';
 import { waitReady, readySchema, type ReadySpec } from './readiness.js';
-import { findService, forgetService, servicePaths, startTimeOf, stopService, writeAtomic, type ServiceRecord } from './services.js';
+import { writeAtomic } from './atomic.js';
+import { findService, forgetService, servicePaths, startTimeOf, stopService, type ServiceRecord } from './services.js';
 import { resolveShellCommand, type ShellCommand } from './shell.js';
 
 export type ProcessStartInput = {

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import type { StepContext, StepType } from '../contract.js';
 import { confine } from './fs-paths.js';
-import { readStat } from './process-tree.js';
+import { processAlive, readStat } from './process-tree.js';
 import { findService, isSameProcess, listRecords, SERVICES_DIR, serviceRefProperties, type ServiceRef } from './services.js';
 
 export type ProcessStatusInput = ServiceRef;
@@ -51,21 +51,12 @@ async function status(input: ProcessStatusInput, ctx: StepContext): Promise<Reco
 async function list(input: ProcessListInput, ctx: StepContext): Promise<Record<string, unknown>> {
   const folder = await confine(input.dir ?? SERVICES_DIR, ctx);
   const services = (await listRecords(folder)).map((record) => {
-    const running = isRunning(record.pid, record.starttime);
+    const running = processAlive(record.pid) && isSameProcess(record.pid, record.starttime);
     return { name: record.name, pid: record.pid, running, started_at: record.started_at, log_file: record.log_file, ...(running ? usageOf(record.pid) : { rss_mb: null, cpu_seconds: null }) };
   });
   return { services, count: services.length, running: services.filter((s) => s.running).length };
 }
 
-function isRunning(pid: number, starttime: number | undefined): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  const state = readStat(String(pid))?.state;
-  return state !== 'Z' && state !== 'X' && isSameProcess(pid, starttime);
-}
 
 const usageOutputs = {
   rss_mb: { type: ['number', 'null'], description: 'Resident memory in MiB (Linux; null elsewhere or when not running).' },

@@ -14,7 +14,7 @@
  * const found = await findService({ name: 'api' }, ctx);
  * if (found.running) await stopService(found, { graceMs: 5000 });
  */
-import { readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StepContext } from '../contract.js';
 import { StepError } from '../contract.js';
@@ -71,13 +71,6 @@ export async function servicePaths(name: string, ctx: StepContext, files: { pid_
     pidFile: await confine(files.pid_file ?? join(SERVICES_DIR, `${name}.pid`), ctx),
     logFile: await confine(files.log_file ?? join(SERVICES_DIR, `${name}.log`), ctx),
   };
-}
-
-/** Writes a file whole or not at all: a reader never sees half a pid. */
-export async function writeAtomic(path: string, text: string): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, text);
-  await rename(temp, path);
 }
 
 async function readRecord(path: string): Promise<ServiceRecord | undefined> {

@@ -5,32 +5,19 @@
  */
 import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { expect } from 'vitest';
 import { checkWorkflow } from '../../engine/check/workflow.js';
 import { loadWorkflowFile } from '../../engine/load/load.js';
 import { runWorkflow, type RunOptions } from '../../engine/run/run.js';
+import { freePorts } from '../helpers/net.js';
 import { killLeftovers, liveProcesses } from '../helpers/processes.js';
 import { tempDir, type RunEvent } from '../helpers/workflow.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 export const DEPLOY = join(ROOT, 'workflows', 'deploy.yaml');
 const DEMO = join(ROOT, 'examples', 'deploy-demo');
-
-/** Ports nothing listens on right now, all different (each is held until all are found). */
-async function freePorts(count: number): Promise<number[]> {
-  const servers: Server[] = [];
-  for (let i = 0; i < count; i++) {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.push(server);
-  }
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
 
 /** Runs a workflow file for real in `workdir`, keeping its events. */
 export async function runFile(file: string, workdir: string, options: RunOptions = {}) {

@@ -1,4 +1,4 @@
-import { RunResources } from '../../../engine/run/resources.js';
+import { stepContext } from '../../helpers/context.js';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -40,13 +40,14 @@ function fakeContext() {
   const controller = new AbortController();
   const logs: Array<[LogStream, string]> = [];
   const waiters: Array<() => void> = [];
-  const ctx: StepContext = {
-    signal: controller.signal, stepId: 'test', attempt: 1, workdir: '/', run: new RunResources('test-run', '/tmp/arq-test-artifacts'), allowedPaths: ['/'], tmpdir: '/tmp', env: {},
+  const ctx: StepContext = stepContext('/', {
+    signal: controller.signal,
+    tmpdir: '/tmp',
     log(stream, line) {
       logs.push([stream, line]);
       waiters.splice(0).forEach((wake) => wake());
     },
-  };
+  });
   const nextLog = () => new Promise<void>((resolve) => waiters.push(resolve));
   return { ctx, controller, logs, nextLog };
 }

@@ -1,4 +1,4 @@
-import { RunResources } from '../../../engine/run/resources.js';
+import { stepContext } from '../../helpers/context.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -42,10 +42,7 @@ async function closedPort(): Promise<number> {
 function fakeContext() {
   const controller = new AbortController();
   const logs: Array<[LogStream, string]> = [];
-  const ctx: StepContext = {
-    signal: controller.signal, stepId: 'test', attempt: 1, workdir: '/', run: new RunResources('test-run', '/tmp/arq-test-artifacts'), allowedPaths: ['/'], tmpdir: '/tmp', env: {},
-    log: (stream, line) => void logs.push([stream, line]),
-  };
+  const ctx: StepContext = stepContext('/', { signal: controller.signal, tmpdir: '/tmp', log: (stream, line) => void logs.push([stream, line]) });
   return { ctx, controller, logs };
 }
 

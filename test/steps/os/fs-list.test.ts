@@ -1,4 +1,4 @@
-import { RunResources } from '../../../engine/run/resources.js';
+import { stepContext } from '../../helpers/context.js';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -28,10 +28,7 @@ afterEach(async () => {
 });
 
 function context(): StepContext {
-  return {
-    signal: controller.signal, stepId: 'test', attempt: 1, workdir: dir,
-    run: new RunResources('test-run', '/tmp/arq-test-artifacts'), allowedPaths: [dir], tmpdir: join(dir, 'tmp'), env: {}, log: () => undefined,
-  };
+  return stepContext(dir, { signal: controller.signal });
 }
 
 const list = async (pattern: string, cwd?: string) => fsList.run(cwd === undefined ? { pattern } : { pattern, cwd }, context());

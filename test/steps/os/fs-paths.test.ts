@@ -1,4 +1,4 @@
-import { RunResources } from '../../../engine/run/resources.js';
+import { stepContext } from '../../helpers/context.js';
 import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,10 +26,7 @@ afterEach(async () => {
 });
 
 function context(extra: string[] = []): StepContext {
-  return {
-    signal: new AbortController().signal, stepId: 'test', attempt: 1, workdir: work,
-    run: new RunResources('test-run', '/tmp/arq-test-artifacts'), allowedPaths: [work, ...extra], tmpdir: join(root, 'tmp'), env: {}, log: () => undefined,
-  };
+  return stepContext(work, { allowedPaths: [work, ...extra], tmpdir: join(root, 'tmp') });
 }
 
 async function stepError(promise: Promise<unknown>): Promise<StepError> {

@@ -1,4 +1,4 @@
-import { RunResources } from '../../../engine/run/resources.js';
+import { stepContext } from '../../helpers/context.js';
 import { chmod, mkdir, mkdtemp, readFile, readdir, realpath, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,10 +20,7 @@ afterEach(async () => {
 });
 
 function context(): StepContext {
-  return {
-    signal: controller.signal, stepId: 'test', attempt: 1, workdir: dir,
-    run: new RunResources('test-run', '/tmp/arq-test-artifacts'), allowedPaths: [dir], tmpdir: join(dir, 'tmp'), env: {}, log: () => undefined,
-  };
+  return stepContext(dir, { signal: controller.signal });
 }
 
 async function stepError(promise: Promise<unknown>): Promise<StepError> {

@@ -1,4 +1,4 @@
-import { RunResources } from '../../../engine/run/resources.js';
+import { stepContext } from '../../helpers/context.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -35,19 +35,14 @@ function fakeContext(env: Record<string, string> = {}): FakeContext {
   const controller = new AbortController();
   const logs: Array<[LogStream, string]> = [];
   const waiters: Array<{ line: string; resolve: () => void }> = [];
-  const ctx: StepContext = {
+  const ctx: StepContext = stepContext(dir, {
     signal: controller.signal,
-    stepId: 'test',
-    attempt: 1,
-    workdir: dir,
-    run: new RunResources('test-run', '/tmp/arq-test-artifacts'), allowedPaths: [dir],
-    tmpdir: join(dir, 'tmp'),
     env: { ...(process.env as Record<string, string>), ...env },
     log(stream, line) {
       logs.push([stream, line]);
       for (const waiter of waiters) if (waiter.line === line) waiter.resolve();
     },
-  };
+  });
   const logged = (line: string) => new Promise<void>((resolve) => waiters.push({ line, resolve }));
   return { ctx, controller, logs, logged };
 }

@@ -1,4 +1,4 @@
-import { RunResources } from '../../../engine/run/resources.js';
+import { stepContext } from '../../helpers/context.js';
 import { readdir, readFile, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,16 +22,7 @@ afterAll(async () => {
 });
 
 function fakeContext(controller = new AbortController()): StepContext {
-  return {
-    signal: controller.signal,
-    stepId: 'test',
-    attempt: 1,
-    workdir: dir,
-    run: new RunResources('test-run', '/tmp/arq-test-artifacts'), allowedPaths: [dir],
-    tmpdir: dir,
-    env: { ...(process.env as Record<string, string>) },
-    log() {},
-  };
+  return stepContext(dir, { signal: controller.signal, tmpdir: dir, env: { ...(process.env as Record<string, string>) } });
 }
 
 async function stepError(promise: Promise<unknown>): Promise<StepError> {
