@@ -30,6 +30,7 @@ function invokeLabel(compiled: CompiledWorkflow, invoke: Obj | undefined): strin
   if (!invoke) return '';
   const input = invoke.input as Obj;
   if (invoke.src === 'dag') return ' ⟶ dag coordinator (a child per step: its step actor, in a unit:ID machine when it retries or times out)';
+  if (invoke.src === 'chain') return ' ⟶ chain coordinator (the steps in order: each its step actor, in a unit:ID machine when it retries or times out)';
   if (invoke.src === 'section') return ` ⟶ ${machineId(String(input.block))}`;
   const node = compiled.workflow.stepsById.get(String(input.id)) ?? undefined;
   if (node?.team) return ` ⟶ team ${node.id}/ (tasks ${node.team.main.steps.map((s) => s.id).join(', ')})`;
@@ -93,15 +94,26 @@ class Builder {
   }
 }
 
-/** The machines a DAG coordinator runs: one `unit:ID` block machine per node. */
+/** The machines a coordinator (chain or DAG) runs: one `unit:ID` block machine per step. */
 function unitNames(compiled: CompiledWorkflow): string[] {
-  return [...compiled.blocks.values()].filter((b) => b.dag).flatMap((b) => b.steps.map((step) => `unit:${step.id}`));
+  return [...compiled.blocks.values()].flatMap((b) => b.steps.map((step) => `unit:${step.id}`));
 }
 
-/** What the DAG coordinator counts down: node B starts once each node A it needs has ended. */
-function needEdges(compiled: CompiledWorkflow, prefix: string): GraphEdge[] {
-  const dagSteps = [...compiled.blocks.values()].filter((b) => b.dag).flatMap((b) => b.steps);
-  return dagSteps.flatMap((step) => step.needs.map((need) => ({ from: safe(`${prefix}unit:${need}`), to: safe(`${prefix}unit:${step.id}`), label: 'needs' })));
+/**
+ * What the coordinators follow: in a DAG, node B starts once each node A it needs has ended; in
+ * a chain, each step once the one before it has ended.
+ */
+function orderEdges(compiled: CompiledWorkflow, prefix: string): GraphEdge[] {
+  const unit = (id: string) => safe(`${prefix}unit:${id}`);
+  return [...compiled.blocks.values()].flatMap((block) => {
+    const coordinator = safe(`${prefix}${machineId(block.name)}__${block.dag ? 'dag' : 'chain'}`);
+    const first = block.dag ? block.steps.filter((step) => step.needs.length === 0) : block.steps.slice(0, 1);
+    const starts = first.map((step) => ({ from: coordinator, to: unit(step.id), label: 'starts' }));
+    const order = block.dag
+      ? block.steps.flatMap((step) => step.needs.map((need) => ({ from: unit(need), to: unit(step.id), label: 'needs' })))
+      : block.steps.slice(1).map((step, i) => ({ from: unit(block.steps[i]!.id), to: unit(step.id), label: 'then' }));
+    return [...starts, ...order];
+  });
 }
 
 /** Every block machine a run of the workflow may start, by name. */
@@ -119,7 +131,7 @@ export function buildGraph(compiled: CompiledWorkflow, prefix = ''): Graph {
   const builder = new Builder(compiled, prefix);
   const machines = [builder.machine(compiled.root), ...machineNames(compiled).map((name) => builder.machine(compiled.block(name)))];
   builder.resolve();
-  const graph = { machines, edges: [...builder.edges, ...needEdges(compiled, prefix)] };
+  const graph = { machines, edges: [...builder.edges, ...orderEdges(compiled, prefix)] };
   for (const node of compiled.workflow.stepsById.values()) {
     if (!node.team) continue;
     const team = buildGraph(compileWorkflow(node.team), `${prefix}${node.id}/`);

@@ -2,10 +2,11 @@
  * compile: a checked Workflow -> XState machine configs, plain JSON (names, not functions).
  *
  * The workflow's main, on_failure and finally lists become sibling states of one root machine,
- * each running its list as a block machine (see sectionState). A composite step (steps:,
- * parallel:, foreach:) and a DAG list run in a coordinator state whose actor starts one child
- * actor per branch, item or node: each child runs a block machine, compiled here too and
- * registered by name. Wide fan-out therefore never becomes a wide `type: 'parallel'`
+ * each running its list as a block machine (see sectionState). A list of steps (a chain or a
+ * DAG) runs in one coordinator state whose actor runs each step as its step actor, or as a
+ * `unit:ID` machine when the step retries or times out. A composite step (steps:, parallel:,
+ * foreach:) runs in a coordinator state whose actor starts one child per branch or item: a block
+ * machine, compiled here too and registered by name, or the bare step actor of a one-step body. Wide fan-out therefore never becomes a wide `type: 'parallel'`
  * state (XState 5 enters N regions in about N^3).
  */
 import type { Block, StepNode, Workflow } from '../model/types.js';
@@ -97,31 +98,37 @@ class Compiler {
   }
 
   /**
-   * A list of steps as states in order, or one coordinator state for a DAG. A failed step moves on
-   * to the next one too: that one records itself as not started, unless its `if:` calls a status
-   * function (always(), failure()) and so runs anyway, as in GitHub Actions.
+   * A list of steps: one coordinator state, `chain` (in order) or `dag` (by needs). Each step runs
+   * as its bare step actor, or as its `unit:ID` machine when it retries or times out (its attempt,
+   * backoff and stopping states). One XState state per step of a chain cost about 40 us a step
+   * (DESIGN.md measured 65 us with invoke); the coordinator runs a step in a few.
+   * A failed step moves on to the next one too: that one records itself as not started, unless
+   * its `if:` calls a status function (always(), failure()) and so runs anyway, as in GitHub
+   * Actions. The chain ends in `$done` when its last step did (or was skipped, or continued).
    */
   chain(block: Block, done: string, fail: string): StateConfig {
-    if (block.dag) {
-      return { dag: { invoke: { src: 'dag', input: { block: block.name }, onDone: { target: done }, onError: { target: fail } } } };
-    }
-    const states: StateConfig = {};
-    block.steps.forEach((step, i) => {
-      const next = i + 1 < block.steps.length ? `#${block.steps[i + 1]!.id}` : undefined;
-      states[step.id] = this.step(step, next ?? done, next ?? fail);
-    });
-    return states;
+    const src = block.dag ? 'dag' : 'chain';
+    const onDone: JsonValue = block.dag ? { target: done } : [{ guard: 'chainDone', target: done }, { target: fail }];
+    // A chain that throws is an engine bug: without onError it fails the run loudly (sectionCrashed).
+    const invoke: StateConfig = block.dag ? { src, input: { block: block.name }, onDone, onError: { target: fail } } : { src, input: { block: block.name }, onDone };
+    return { [src]: { invoke } };
   }
 
   initial(block: Block): string {
     if (block.dag) return 'dag';
-    return block.steps[0]?.id ?? DONE;
+    return block.steps.length > 0 ? 'chain' : DONE;
   }
 
   /** A block run by a coordinator: ends in $done or $failed. */
   blockMachine(block: Block): StateConfig {
     const id = machineId(block.name);
-    const states = this.chain(block, `#${id}.${DONE}`, `#${id}.${FAILED}`);
+    const done = `#${id}.${DONE}`;
+    const fail = `#${id}.${FAILED}`;
+    if (block.name.startsWith('unit:')) {
+      const step = block.steps[0]!;
+      return { id, initial: step.id, states: { [step.id]: this.step(step, done, fail), [DONE]: { type: 'final' }, [FAILED]: { type: 'final' } } };
+    }
+    const states = this.chain(block, done, fail);
     return { id, initial: this.initial(block), states: { ...states, [DONE]: { type: 'final' }, [FAILED]: { type: 'final' } } };
   }
 }
@@ -156,9 +163,9 @@ function rootMachine(wf: Workflow): StateConfig {
 }
 
 /** `unit:ID` is the one-step block a DAG coordinator runs for node ID. */
-function blockNamed(name: string, blocks: ReadonlyMap<string, Block>, wf: Workflow): Block {
+function blockNamed(name: string, blocks: ReadonlyMap<string, Block>, steps: ReadonlyMap<string, StepNode>): Block {
   if (!name.startsWith('unit:')) return blocks.get(name)!;
-  return { name, steps: [wf.stepsById.get(name.slice(5))!], dag: false };
+  return { name, steps: [steps.get(name.slice(5))!], dag: false };
 }
 
 function collectBlocks(block: Block, into: Map<string, Block>): void {
@@ -177,12 +184,15 @@ export function compileWorkflow(wf: Workflow): CompiledWorkflow {
   for (const block of [wf.main, wf.onFailure, wf.finally]) collectBlocks(block, blocks);
   // Registers every step's delays now, so the machines can be set up before any block is compiled.
   for (const block of blocks.values()) for (const step of block.steps) if (step.timeoutMs !== undefined) compiler.timeoutDelay(step);
+  // Every step by id, the inline body of a foreach too (not in stepsById): a `unit:ID` may name any.
+  const steps = new Map<string, StepNode>();
+  for (const block of blocks.values()) for (const step of block.steps) steps.set(step.id, step);
   const cache = new Map<string, StateConfig>();
   return {
     workflow: wf, root, blocks, delays: compiler.delays,
     block(name) {
       let config = cache.get(name);
-      if (!config) cache.set(name, (config = compiler.blockMachine(blockNamed(name, blocks, wf))));
+      if (!config) cache.set(name, (config = compiler.blockMachine(blockNamed(name, blocks, steps))));
       return config;
     },
   };

@@ -8,11 +8,11 @@ import { StepError } from '../../steps/contract.js';
 import { evaluateValue } from '../expr/index.js';
 import type { Block, StepNode } from '../model/types.js';
 import { describeValue } from '../check/schema-errors.js';
-import { Interrupted, stepEnv } from './execute.js';
+import { executeStep, Interrupted, stepEnv } from './execute.js';
 import { Frame, type Section } from './frame.js';
 import { errorMessage, finishStep } from './record.js';
 import { Halt, Scope } from './scope.js';
-import { attemptFailed, stepActor, stepDone, type Args } from './transitions.js';
+import { attemptFailed, stepDone } from './transitions.js';
 
 /** Runs a block machine as a child actor; true when it ended in `$done`. */
 export function runBlock(frame: Frame, name: string, signal: AbortSignal): Promise<boolean> {
@@ -88,7 +88,7 @@ async function runParallel(frame: Frame, node: StepNode, signal: AbortSignal): P
  */
 function runBranch(child: Frame, branch: Block, signal: AbortSignal): Promise<boolean> {
   const only = branch.steps.length === 1 ? branch.steps[0]! : undefined;
-  return only && !needsMachine(only) ? runStepActor(child, only, signal) : runBlock(child, branch.name, signal);
+  return only && !needsMachine(only) ? runStepDirect(child, only, signal) : runBlock(child, branch.name, signal);
 }
 
 function foreachItems(frame: Frame, node: StepNode): unknown[] {
@@ -155,37 +155,47 @@ function needsMachine(node: StepNode): boolean {
 }
 
 /**
- * Runs a step with neither retry nor timeout as a bare child actor, recorded by the same actions
- * its machine would run: a 10,000-node DAG then builds no 10,000 one-state machines. True when
- * its one-step machine would have ended in `$done`: it succeeded, was skipped, or failed with
- * continue_on_error; false when it failed or was stopped.
+ * Runs a step with neither retry nor timeout as its bare step actor, called directly with the
+ * coordinator's signal (a step's state is left only when its coordinator is) and recorded by the
+ * same actions its machine would run: no machine, nor XState actor, per step. True when its
+ * one-step machine would have ended in `$done`: it succeeded, was skipped, or failed with
+ * continue_on_error; false when it failed or was stopped (a stopped step records itself).
  */
-function runStepActor(frame: Frame, node: StepNode, signal: AbortSignal): Promise<boolean> {
+function runStepDirect(frame: Frame, node: StepNode, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
-  const actor = createActor(stepActor, { input: { frame, id: node.id } });
-  const args = (event: Args['event']): Args => ({ context: { frame }, event });
-  let onAbort = () => {};
-  const ended = new Promise<boolean>((resolve) => {
-    onAbort = () => {
-      actor.stop();
-      resolve(false);
-    };
-    actor.subscribe({
-      complete: () => {
-        // A stopped actor completes too: only a promise that resolved is a step that succeeded.
-        if (actor.getSnapshot().status !== 'done') return resolve(false);
-        stepDone(args({ output: actor.getSnapshot().output }), { id: node.id });
-        resolve(true);
-      },
-      error: (error) => {
-        attemptFailed(args({ error }), { id: node.id, then: node.continueOnError ? 'continue' : 'fail' });
-        resolve(node.continueOnError);
-      },
-    });
-  });
-  signal.addEventListener('abort', onAbort, { once: true });
-  actor.start();
-  return ended.finally(() => signal.removeEventListener('abort', onAbort));
+  return executeStep(frame, node.id, signal).then(
+    (output) => {
+      if (signal.aborted) return false;
+      stepDone({ context: { frame }, event: { output } }, { id: node.id });
+      return true;
+    },
+    (error: unknown) => {
+      if (signal.aborted) return false;
+      attemptFailed({ context: { frame }, event: { error } }, { id: node.id, then: node.continueOnError ? 'continue' : 'fail' });
+      return node.continueOnError;
+    },
+  );
+}
+
+/** Runs one step of a list: bare, or in its `unit:ID` machine when it retries or times out. */
+function runUnit(frame: Frame, node: StepNode, signal: AbortSignal): Promise<boolean> {
+  return needsMachine(node) ? runBlock(frame, `unit:${node.id}`, signal) : runStepDirect(frame, node, signal);
+}
+
+/**
+ * The chain coordinator: the steps of a list one after another. A step after a failure still
+ * starts, and records itself as not started (or runs, when its `if:` calls a status function).
+ * True when the last step ended as `$done` would (the chain's block machine ends there).
+ */
+export async function runChain(frame: Frame, blockName: string, signal: AbortSignal): Promise<boolean> {
+  const { steps } = frame.instance.compiled.blocks.get(blockName)!;
+  setMaxListeners(0, signal);
+  let ok = true;
+  for (let i = 0; i < steps.length; i++) {
+    if (signal.aborted) return false;
+    ok = await runUnit(frame, steps[i]!, signal);
+  }
+  return ok;
 }
 
 /** The DAG coordinator: readiness tracked by counting unmet needs, no guards re-checked per microstep. */
@@ -248,7 +258,7 @@ class DagRun {
 
   private launch(node: StepNode): void {
     this.running++;
-    const run = needsMachine(node) ? runBlock(this.frame, `unit:${node.id}`, this.signal) : runStepActor(this.frame, node, this.signal);
+    const run = runUnit(this.frame, node, this.signal);
     run.then(() => {
       this.running--;
       this.settled(node);

@@ -5,7 +5,7 @@
 import { fromPromise, setup, type AnyStateMachine } from 'xstate';
 import type { CompiledWorkflow, StateConfig } from '../compile/compile.js';
 import { instanceFailed, type Frame, type MachineSource, type Section } from './frame.js';
-import { runDag, runSection } from './groups.js';
+import { runChain, runDag, runSection } from './groups.js';
 import { errorMessage } from './record.js';
 import { attemptFailed, backoffActor, canRetry, stepActor, stepDone, stoppedActor, type Args, type Ctx } from './transitions.js';
 
@@ -58,6 +58,7 @@ export class Machines implements MachineSource {
         group: stepActor,
         backoff: backoffActor,
         stopped: stoppedActor,
+        chain: fromPromise<boolean, { frame: Frame; block: string }>(({ input, signal }) => runChain(input.frame, input.block, signal)),
         dag: fromPromise<void, { frame: Frame; block: string }>(({ input, signal }) => runDag(input.frame, input.block, signal)),
         section: fromPromise<void, { frame: Frame; block: string; section: Section }>(({ input, signal }) => runSection(input.frame, input.block, input.section, signal)),
       },
@@ -72,6 +73,7 @@ export class Machines implements MachineSource {
       },
       guards: {
         canRetry: canRetry as never,
+        chainDone: (({ event }: Args) => event.output === true) as never,
         runFailed: (({ context }: Args) => instanceFailed(context.frame.instance)) as never,
         runCancelled: (({ context }: Args) => context.frame.instance.control.cancelled) as never,
       },

@@ -34,7 +34,7 @@ steps:
 writeFiles(dir, { 'chain.yaml': chain, 'dag.yaml': dag });
 
 describe('arq graph', () => {
-  it('prints the root and block machines as a Mermaid state diagram, every step a state', async () => {
+  it('prints the root and block machines as a Mermaid state diagram: a chain as its coordinator, every step a unit machine, in order', async () => {
     const result = await runCli(['graph', 'chain.yaml'], dir);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
@@ -45,21 +45,29 @@ describe('arq graph', () => {
     const m = main.replace(':', '_');
     expect(out).toContain(`    state "main ⟶ ${main}" as wf__main\n`);
     expect(out).toContain(
-      `  state "${main}" as ${m} {\n    [*] --> ${m}__build\n    state "build" as ${m}__build {\n      [*] --> ${m}__build__attempt\n      state "attempt (step)" as ${m}__build__attempt\n` +
-        `      state "stopping_fail (stopped)" as ${m}__build__stopping_fail\n      state "stopping_retry (stopped)" as ${m}__build__stopping_retry\n      state "backoff (backoff)" as ${m}__build__backoff\n    }\n`,
+      `  state "${main}" as ${m} {\n    [*] --> ${m}__chain\n    state "chain ⟶ chain coordinator (the steps in order: each its step actor, in a unit:ID machine when it retries or times out)" as ${m}__chain\n`,
+    );
+    expect(out).toContain(
+      '  state "unit:build" as unit_build {\n    [*] --> unit_build__build\n    state "build" as unit_build__build {\n      [*] --> unit_build__build__attempt\n      state "attempt (step)" as unit_build__build__attempt\n' +
+        '      state "stopping_fail (stopped)" as unit_build__build__stopping_fail\n      state "stopping_retry (stopped)" as unit_build__build__stopping_retry\n      state "backoff (backoff)" as unit_build__build__backoff\n    }\n',
     );
     for (const edge of [
-      `  ${m}__build__attempt --> ${m}__checks : done`,
-      `  ${m}__build__attempt --> ${m}__build__backoff : error [canRetry]`,
-      `  ${m}__build__attempt --> ${m}__build__stopping_retry : after timeout:build [canRetry]`,
-      `  ${m}__build__stopping_retry --> ${m}__build__backoff : done`,
-      `  ${m}__build__backoff --> ${m}__build__attempt : done`,
-      `  ${m}__checks --> ${m}___done : done`,
+      `  ${m}__chain --> ${m}___done : done [chainDone]`,
+      `  ${m}__chain --> ${m}___failed : done`,
+      `  ${m}__chain --> unit_build : starts`,
+      '  unit_build --> unit_checks : then',
+      '  unit_build__build__attempt --> unit_build___done : done',
+      '  unit_build__build__attempt --> unit_build__build__backoff : error [canRetry]',
+      '  unit_build__build__attempt --> unit_build__build__stopping_retry : after timeout:build [canRetry]',
+      '  unit_build__build__stopping_retry --> unit_build__build__backoff : done',
+      '  unit_build__build__backoff --> unit_build__build__attempt : done',
+      '  unit_checks__checks --> unit_checks___done : done',
       '  wf__main --> wf__on_failure : done [runFailed]',
       '  wf__main --> wf__finally : CANCEL',
       '  wf__end --> wf__failed : always [runFailed]',
     ]) expect(out).toContain(`${edge}\n`);
-    for (const step of ['lint', 'unit', 'rollback', 'tidy']) expect(out).toMatch(new RegExp(`state "${step} \\(step\\)" as block_block\\d+__${step}\\n`));
+    expect(out).toMatch(/  state "unit:checks" as unit_checks \{\n    \[\*\] --> unit_checks__checks\n    state "checks ⟶ block:block\d+, block:block\d+" as unit_checks__checks\n/);
+    for (const step of ['lint', 'unit', 'rollback', 'tidy']) expect(out).toContain(`    state "${step} (step)" as unit_${step}__${step}\n`);
   });
 
   it('prints the machines as DOT', async () => {
@@ -67,7 +75,7 @@ describe('arq graph', () => {
     expect(result.code).toBe(0);
     expect(result.stdout.startsWith('digraph arq {\n  compound=true;\n  subgraph cluster_wf {\n')).toBe(true);
     expect(result.stdout.endsWith('}\n')).toBe(true);
-    expect(result.stdout).toMatch(/  block_block\d+__lint \[label="lint \(step\)", shape=ellipse\];\n/);
+    expect(result.stdout).toContain('  unit_lint__lint [label="lint (step)", shape=ellipse];\n');
     expect(result.stdout).toContain('  wf__main -> wf__on_failure [label="done [runFailed]"];\n');
   });
 
@@ -77,7 +85,8 @@ describe('arq graph', () => {
     const printed = JSON.parse(result.stdout) as { root: unknown; blocks: Record<string, unknown> };
     const compiled = compileWorkflow(await checkText(chain, dir, 'chain.yaml'));
     expect(printed.root).toEqual(compiled.root);
-    const names = [...compiled.blocks.values()].filter((b) => b.steps.length > 0).map((b) => b.name);
+    const blocks = [...compiled.blocks.values()].filter((b) => b.steps.length > 0);
+    const names = [...blocks.map((b) => b.name), ...blocks.flatMap((b) => b.steps.map((step) => `unit:${step.id}`))];
     expect(printed.blocks).toEqual(Object.fromEntries(names.map((n) => [n, compiled.block(n)])));
   });
 

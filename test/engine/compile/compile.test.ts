@@ -58,37 +58,47 @@ describe('compileWorkflow', () => {
     });
   });
 
-  it('compiles a chain to states in order; a failure moves on to the next step, the last one ends the block', async () => {
+  it('compiles a chain to one coordinator state that ends in $done only when its last step did; a step that retries or times out to its unit machine', async () => {
     const compiled = compileWorkflow(await checkText(yaml, dir));
     const name = compiled.workflow.main.name;
     const id = machineId(name);
-    const config = compiled.block(name);
-    expect(config.id).toBe(id);
-    expect(config.initial).toBe('a');
-    const states = config.states as Record<string, unknown>;
-    expect(Object.keys(states)).toEqual(['a', 'b', 'g', '$done', '$failed']);
-    expect(states.a).toEqual({ id: 'a', invoke: { src: 'step', input: { id: 'a' }, onDone: { target: '#b', actions: stepDone('a') }, onError: [{ target: '#b', actions: failed('a', 'fail') }] } });
+    expect(compiled.block(name)).toEqual({
+      id,
+      initial: 'chain',
+      states: {
+        chain: { invoke: { src: 'chain', input: { block: name }, onDone: [{ guard: 'chainDone', target: `#${id}.$done` }, { target: `#${id}.$failed` }] } },
+        $done: { type: 'final' },
+        $failed: { type: 'final' },
+      },
+    });
     const retryToBackoff = (timeout: boolean) => ({ guard: { type: 'canRetry', params: { id: 'b' } }, target: timeout ? 'stopping_retry' : 'backoff', actions: failed('b', 'retry', timeout) });
     const waitFor = (target: string) => ({ invoke: { src: 'stopped', input: { id: 'b' }, onDone: { target }, onError: { target } } });
+    const states = compiled.block('unit:b').states as Record<string, unknown>;
+    expect(compiled.block('unit:b').initial).toBe('b');
+    expect(Object.keys(states)).toEqual(['b', '$done', '$failed']);
     expect(states.b).toEqual({
       id: 'b',
       initial: 'attempt',
       states: {
         attempt: {
-          invoke: { src: 'step', input: { id: 'b' }, onDone: { target: '#g', actions: stepDone('b') }, onError: [retryToBackoff(false), { target: '#g', actions: failed('b', 'continue') }] },
+          invoke: { src: 'step', input: { id: 'b' }, onDone: { target: '#unit:b.$done', actions: stepDone('b') }, onError: [retryToBackoff(false), { target: '#unit:b.$done', actions: failed('b', 'continue') }] },
           after: { 'timeout:b': [retryToBackoff(true), { target: 'stopping_continue', actions: failed('b', 'continue', true) }] },
         },
         // A timed-out attempt is waited for (its processes killed) before the retry or the next step.
-        stopping_fail: waitFor('#g'),
+        stopping_fail: waitFor('#unit:b.$failed'),
         stopping_retry: waitFor('backoff'),
-        stopping_continue: waitFor('#g'),
+        stopping_continue: waitFor('#unit:b.$done'),
         backoff: { invoke: { src: 'backoff', input: { id: 'b' }, onDone: { target: 'attempt' } } },
       },
     });
-    expect(states.g).toEqual({
-      id: 'g',
-      invoke: { src: 'group', input: { id: 'g' }, onDone: { target: `#${id}.$done`, actions: stepDone('g') }, onError: [{ target: `#${id}.$failed`, actions: failed('g', 'fail') }] },
+    expect(compiled.block('unit:g').states).toEqual({
+      g: { id: 'g', invoke: { src: 'group', input: { id: 'g' }, onDone: { target: '#unit:g.$done', actions: stepDone('g') }, onError: [{ target: '#unit:g.$failed', actions: failed('g', 'fail') }] } },
+      $done: { type: 'final' },
+      $failed: { type: 'final' },
     });
+    // An empty list is done at once.
+    const empty = compileWorkflow(await checkText('name: e\nsteps:\n  - id: g\n    steps: []\n', dir));
+    expect(empty.block(empty.workflow.stepsById.get('g')!.body!.name).initial).toBe('$done');
     expect([...compiled.delays]).toEqual([['timeout:b', { kind: 'timeout', ms: 2000, step: 'b' }]]);
   });
 

@@ -143,9 +143,10 @@ describe('arq graph of a team', () => {
     const { code, stdout } = await runCli(['graph', 'graph.yaml'], dir);
     expect(code).toBe(0);
     const lines = stdout.split('\n');
-    expect(lines).toContain('    state "research ⟶ team research/ (tasks market, tech, report)" as block_block1__research');
+    expect(lines).toContain('    state "research ⟶ team research/ (tasks market, tech, report)" as unit_research__research');
     expect(lines).toContain('  state "research/block:tasks" as research_block_tasks {');
     for (const task of ['market', 'tech', 'report']) expect(lines).toContain(`    state "${task} (step)" as research_unit_${task}__${task}`);
     expect(lines.filter((l) => l.endsWith(': needs'))).toEqual(['  research_unit_market --> research_unit_report : needs', '  research_unit_tech --> research_unit_report : needs']);
+    expect(lines.filter((l) => l.endsWith(': starts') && l.startsWith('  research_'))).toEqual(['  research_block_tasks__dag --> research_unit_market : starts', '  research_block_tasks__dag --> research_unit_tech : starts']);
   });
 });
