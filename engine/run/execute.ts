@@ -7,9 +7,10 @@ import { evaluateCondition, evaluateValue, isConstant, stringifyValue } from '..
 import type { StepNode } from '../model/types.js';
 import type { Frame } from './frame.js';
 import { finishStep } from './record.js';
+import { StepSignal, whenAborted } from './abort.js';
 import { runComposite } from './groups.js';
 import { runSubworkflow } from './subworkflow.js';
-import { checkStepInput, withNestedSteps } from './nested.js';
+import { checkStepInput, describeNested, runNested } from './nested.js';
 import { runPlan, runTeam } from './team.js';
 import type { PlanInput } from '../../steps/agents/plan.js';
 
@@ -76,28 +77,62 @@ function shouldRun(frame: Frame, node: StepNode): boolean {
 }
 
 /** Starts an attempt; the returned promise settles only when the step has released everything. */
-export async function executeStep(frame: Frame, id: string, signal: AbortSignal): Promise<unknown> {
-  const node = frame.node(id);
-  let attempt = (frame.attempts.get(id) ?? 0) + 1;
+export function executeStep(frame: Frame, id: string, signal: AbortSignal): Promise<unknown> {
+  return executeNode(frame, frame.node(id), signal);
+}
+
+/**
+ * executeStep for a step at hand. Not an async function: a chain of 10,000 steps runs 10,000 of
+ * these, and each await or async wrapper is a promise more per step.
+ */
+export function executeNode(frame: Frame, node: StepNode, signal: AbortSignal): Promise<unknown> {
+  const { id } = node;
+  const attempt = (frame.attempts.get(id) ?? 0) + 1;
   frame.attempts.set(id, attempt);
   if (attempt === 1) {
-    if (frame.halt.halted() && !runsAnyway(frame, node)) throw new Halted(frame.instance.control.cancelled ? 'the run was cancelled' : 'an earlier step failed');
-    if (frame.runtime.options.replay) {
-      const replayed = await replayStep(frame, node, signal);
-      if (replayed) return replayed;
-      attempt = frame.attempts.get(id)!;
+    try {
+      if (frame.halt.halted() && !runsAnyway(frame, node)) throw new Halted(frame.instance.control.cancelled ? 'the run was cancelled' : 'an earlier step failed');
+      if (frame.runtime.options.replay) return startReplayed(frame, node, signal);
+      if (!shouldRun(frame, node)) return Promise.resolve(new Skipped('its if: condition was false'));
+    } catch (error) {
+      return Promise.reject(error);
     }
-    if (!shouldRun(frame, node)) return new Skipped('its if: condition was false');
     frame.started.set(id, Date.now());
   }
-  const { runtime } = frame;
-  runtime.emit({ type: 'step.started', run: runtime.runId, step: frame.eventId(id), label: node.label, attempt, time: Date.now(), item: frame.itemIndex(), items: frame.itemPath(), deadline: frame.deadlines.get(id) });
-  const onStop = () => recordStopped(frame, node, attempt);
-  signal.addEventListener('abort', onStop, { once: true });
-  const work = node.kind === 'action' ? runAction(frame, node, attempt, signal) : runComposite(frame, node, signal);
-  const tracked = frame.instance.control.track(work).finally(() => signal.removeEventListener('abort', onStop));
-  // A composite stopped by its timeout waits for what its steps still hold (frame.settled()).
-  frame.hold(tracked);
+  return startAttempt(frame, node, attempt, signal);
+}
+
+/** The first attempt of a step in a resumed run: taken from the journal, or run as usual. */
+async function startReplayed(frame: Frame, node: StepNode, signal: AbortSignal): Promise<unknown> {
+  const replayed = await replayStep(frame, node, signal);
+  if (replayed) return replayed;
+  if (!shouldRun(frame, node)) return new Skipped('its if: condition was false');
+  frame.started.set(node.id, Date.now());
+  return startAttempt(frame, node, frame.attempts.get(node.id)!, signal);
+}
+
+function startAttempt(frame: Frame, node: StepNode, attempt: number, signal: AbortSignal): Promise<unknown> {
+  const { runtime, instance } = frame;
+  const { id } = node;
+  runtime.emit({ type: 'step.started', run: runtime.runId, step: frame.eventId(id), label: node.label, attempt, time: Date.now(), item: frame.itemIndex(), items: frame.itemPath(), deadline: node.timeoutMs === undefined ? undefined : frame.deadlines.get(id) });
+  const stop = whenAborted(signal, () => recordStopped(frame, node, attempt));
+  const own = new StepSignal(signal);
+  let work: Promise<unknown>;
+  try {
+    work = node.kind === 'action' ? runAction(frame, node, attempt, own) : runComposite(frame, node, signal);
+  } catch (error) {
+    work = Promise.reject(error);
+  }
+  // Held by the instance (a cancel waits for it) and by every frame around it (a composite stopped
+  // by its timeout waits for what its steps still hold: frame.settled()), until it has settled.
+  instance.control.enter(work);
+  frame.hold(work);
+  const tracked = work.finally(() => {
+    stop();
+    own.dispose();
+    instance.control.leave(work);
+    frame.release(work);
+  });
   // Only a timed-out attempt is waited for by its machine (the stopping_* states).
   if (node.timeoutMs !== undefined) frame.inflight.set(id, tracked);
   return tracked;
@@ -132,16 +167,17 @@ function processEnv(frame: Frame, node: StepNode, env: Readonly<Record<string, s
   return out;
 }
 
-async function runAction(frame: Frame, node: StepNode, attempt: number, signal: AbortSignal): Promise<unknown> {
+/** Not async (see executeNode): what it throws, startAttempt turns into a rejection. */
+function runAction(frame: Frame, node: StepNode, attempt: number, own: StepSignal): Promise<unknown> {
   const env = stepEnv(frame, node);
   const input = node.with ? evaluateValue(node.with, isConstant(node.with) ? NO_CONTEXT : frame.evalContext(env)) : {};
-  if (node.uses === 'workflow') return runSubworkflow(frame, node, input as Record<string, unknown>, signal);
+  if (node.uses === 'workflow') return runSubworkflow(frame, node, input as Record<string, unknown>, own.signal);
   const type = node.custom ?? builtinSteps.get(node.uses!)!;
   if (node.with && !isConstant(node.with)) checkStepInput(node.uses!, type.input, input);
-  const context = () => stepContext(frame, node, attempt, signal, processEnv(frame, node, env));
-  if (node.uses === 'agents.team') return runTeam(frame, node, input as Record<string, unknown>, signal);
-  if (node.uses === 'agents.plan') return runPlan(frame, node, input as PlanInput, signal, context);
-  const running = type.run(input as Record<string, unknown>, context());
+  const context = () => stepContext(frame, node, attempt, own, processEnv(frame, node, env));
+  if (node.uses === 'agents.team') return runTeam(frame, node, input as Record<string, unknown>, own.signal);
+  if (node.uses === 'agents.plan') return runPlan(frame, node, input as PlanInput, own.signal, context);
+  const running = Promise.resolve(type.run(input as Record<string, unknown>, context()));
   return node.scriptVars ? running.catch((error: unknown) => Promise.reject(showExpressions(error, node))) : running;
 }
 
@@ -167,12 +203,17 @@ function allowedPaths(frame: Frame): readonly string[] {
   return paths;
 }
 
-export function stepContext(frame: Frame, node: StepNode, attempt: number, signal: AbortSignal, env: Readonly<Record<string, string>>): StepContext {
-  const { runtime } = frame;
+export function stepContext(frame: Frame, node: StepNode, attempt: number, own: StepSignal, env: Readonly<Record<string, string>>): StepContext {
+  const { runtime, instance } = frame;
+  const { workflow } = instance.compiled;
   const step = frame.eventId(node.id);
   const item = frame.itemIndex();
-  return withNestedSteps(frame.instance.compiled.workflow, {
-    signal, stepId: node.id, attempt, env,
+  const ctx: StepContext = {
+    // The step's own signal, made when the step first reads it (a no-op never does).
+    get signal() {
+      return own.signal;
+    },
+    stepId: node.id, attempt, env,
     // Read by few steps (LLM cassettes): built when asked, not for every step of a long chain.
     get path() {
       return `${step}${frame.scope.itemPath().map((i) => `[${i}]`).join('')}`;
@@ -183,9 +224,13 @@ export function stepContext(frame: Frame, node: StepNode, attempt: number, signa
       return runtime.options.scratch.path;
     },
     allowedPaths: allowedPaths(frame),
-    permissions: frame.instance.compiled.workflow.permissions,
+    permissions: workflow.permissions,
     run: runtime.scope,
     log: (stream: LogStream, line: string) => runtime.emit({ type: 'step.log', run: runtime.runId, step, stream, line, time: Date.now(), item }),
     maskSecret: (value: string) => runtime.addSecrets([value]),
-  });
+    describeStep: (uses: string) => describeNested(workflow, uses),
+    // Spreads the context it was given (the getters read at call time, not for every step).
+    runStep: (uses: string, input: Record<string, unknown>) => runNested(workflow, ctx, uses, input),
+  };
+  return ctx;
 }

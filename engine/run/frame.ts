@@ -46,18 +46,46 @@ export interface MachineSource {
 }
 
 export class Frame {
-  readonly attempts = new Map<string, number>();
-  readonly started = new Map<string, number>();
-  readonly nextDelay = new Map<string, number>();
+  // Made on first use: a foreach of 1,000 items makes 1,000 frames, most of which use two of them.
+  private _attempts?: Map<string, number>;
+  private _started?: Map<string, number>;
+  private _nextDelay?: Map<string, number>;
+  private _deadlines?: Map<string, number>;
+  private _inflight?: Map<string, Promise<unknown>>;
+  private _waiting?: Map<string, () => void>;
+  private _pending?: Set<Promise<unknown>>;
+
+  get attempts(): Map<string, number> {
+    return (this._attempts ??= new Map());
+  }
+
+  get started(): Map<string, number> {
+    return (this._started ??= new Map());
+  }
+
+  get nextDelay(): Map<string, number> {
+    return (this._nextDelay ??= new Map());
+  }
+
   /** The absolute deadline of each step's current attempt (steps with a timeout). */
-  readonly deadlines = new Map<string, number>();
+  get deadlines(): Map<string, number> {
+    return (this._deadlines ??= new Map());
+  }
+
   /** The latest attempt of each step, until it has released everything it held. */
-  readonly inflight = new Map<string, Promise<unknown>>();
+  get inflight(): Map<string, Promise<unknown>> {
+    return (this._inflight ??= new Map());
+  }
+
   /** Steps between two attempts: how to record each as stopped (see transitions.ts). */
-  readonly waiting = new Map<string, () => void>();
+  get waiting(): Map<string, () => void> {
+    return (this._waiting ??= new Map());
+  }
 
   /** Attempts started in this frame or in frames inside it, until they have released everything. */
-  private readonly pending = new Set<Promise<unknown>>();
+  private get pending(): Set<Promise<unknown>> {
+    return (this._pending ??= new Set());
+  }
 
   constructor(
     readonly instance: Instance,
@@ -69,18 +97,18 @@ export class Frame {
     readonly parent?: Frame,
   ) {}
 
-  /** Keeps an attempt here and in every frame around it until it settles. */
+  /** Keeps an attempt here and in every frame around it, until `release`. */
   hold(work: Promise<unknown>): void {
     for (let frame: Frame | undefined = this; frame; frame = frame.parent) frame.pending.add(work);
-    const release = () => {
-      for (let frame: Frame | undefined = this; frame; frame = frame.parent) frame.pending.delete(work);
-    };
-    work.then(release, release);
+  }
+
+  release(work: Promise<unknown>): void {
+    for (let frame: Frame | undefined = this; frame; frame = frame.parent) frame._pending?.delete(work);
   }
 
   /** Waits until every attempt started inside this frame has released what it held. */
   async settled(): Promise<void> {
-    for (let i = 0; i < 1000 && this.pending.size; i++) await Promise.allSettled([...this.pending]);
+    for (let i = 0; i < 1000 && this._pending?.size; i++) await Promise.allSettled([...this.pending]);
   }
 
   get runtime(): Runtime {

@@ -8,10 +8,11 @@ import { StepError } from '../../steps/contract.js';
 import { evaluateValue } from '../expr/index.js';
 import type { Block, StepNode } from '../model/types.js';
 import { describeValue } from '../check/schema-errors.js';
-import { executeStep, Interrupted, stepEnv } from './execute.js';
+import { executeNode, Interrupted, stepEnv } from './execute.js';
 import { Frame, type Section } from './frame.js';
 import { errorMessage, finishStep } from './record.js';
 import { Halt, Scope } from './scope.js';
+import { whenAborted } from './abort.js';
 import { attemptFailed, stepDone } from './transitions.js';
 
 /** Runs a block machine as a child actor; true when it ended in `$done`. */
@@ -24,13 +25,12 @@ export function runBlock(frame: Frame, name: string, signal: AbortSignal): Promi
     // An error here is an engine bug (an action threw): it must surface, not end the block quietly.
     actor.subscribe({ complete: () => resolve(actor.getSnapshot().value === '$done'), error: reject });
   });
-  const onAbort = () => {
+  const stop = whenAborted(signal, () => {
     actor.stop();
     settle(false);
-  };
-  signal.addEventListener('abort', onAbort, { once: true });
+  });
   actor.start();
-  return ended.finally(() => signal.removeEventListener('abort', onAbort));
+  return ended.finally(stop);
 }
 
 /**
@@ -163,7 +163,7 @@ function needsMachine(node: StepNode): boolean {
  */
 function runStepDirect(frame: Frame, node: StepNode, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
-  return executeStep(frame, node.id, signal).then(
+  return executeNode(frame, node, signal).then(
     (output) => {
       if (signal.aborted) return false;
       stepDone({ context: { frame }, event: { output } }, { id: node.id });

@@ -39,21 +39,17 @@ function unknownType(workflow: Workflow, uses: string): StepError {
   return new StepError('step.unknown_type', `Unknown step type "${uses}".${guess ? ` Did you mean "${guess}"?` : ''}`);
 }
 
-/** Adds runStep and describeStep to a step's context. */
-export function withNestedSteps(workflow: Workflow, ctx: StepContext): StepContext {
-  // Added to the context itself, not to a copy: a copy would read its lazy tmpdir getter at once.
-  const full: StepContext = Object.assign(ctx, {
-    describeStep: (uses: string) => {
-      const type = lookup(workflow, uses);
-      return type && { description: type.description, input: type.input };
-    },
-    runStep: async (uses: string, input: Record<string, unknown>): Promise<StepOutputs> => {
-      const type = lookup(workflow, uses);
-      if (!type) throw unknownType(workflow, uses);
-      checkStepInput(uses, type.input, input);
-      const log = ctx.log;
-      return type.run(input, { ...full, log: (stream, line) => log(stream, `[${uses}] ${line}`) });
-    },
-  });
-  return full;
+/** StepContext.describeStep: the description and input schema of a step type, if it may be run from a step. */
+export function describeNested(workflow: Workflow, uses: string): { readonly description: string; readonly input: StepType['input'] } | undefined {
+  const type = lookup(workflow, uses);
+  return type && { description: type.description, input: type.input };
+}
+
+/** StepContext.runStep: runs a step type with the calling step's context, its log lines prefixed by the type. */
+export async function runNested(workflow: Workflow, ctx: StepContext, uses: string, input: Record<string, unknown>): Promise<StepOutputs> {
+  const type = lookup(workflow, uses);
+  if (!type) throw unknownType(workflow, uses);
+  checkStepInput(uses, type.input, input);
+  const log = ctx.log;
+  return type.run(input, { ...ctx, log: (stream, line) => log(stream, `[${uses}] ${line}`) });
 }

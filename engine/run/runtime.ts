@@ -93,6 +93,15 @@ export class Control {
     return promise;
   }
 
+  /** Keeps a step's work until `leave` (called when it has settled). */
+  enter(work: Promise<unknown>): void {
+    this.inflight.add(work);
+  }
+
+  leave(work: Promise<unknown>): void {
+    this.inflight.delete(work);
+  }
+
   /** Waits until every step that was started, stopped or not, has released what it held. */
   async settle(): Promise<void> {
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
