@@ -174,7 +174,10 @@ function runAction(frame: Frame, node: StepNode, attempt: number, own: StepSigna
   if (node.uses === 'workflow') return runSubworkflow(frame, node, input as Record<string, unknown>, own.signal);
   const type = node.custom ?? builtinSteps.get(node.uses!)!;
   if (node.with && !isConstant(node.with)) checkStepInput(node.uses!, type.input, input);
-  const context = () => stepContext(frame, node, attempt, own, processEnv(frame, node, env));
+  // Script variables are evaluated before the step starts (an expression that fails, fails the step
+  // here); a merged env without them is only made when the step reads it.
+  const merged = node.scriptVars?.length ? processEnv(frame, node, env) : undefined;
+  const context = () => stepContext(frame, node, attempt, own, () => merged ?? processEnv(frame, node, env));
   if (node.uses === 'agents.team') return runTeam(frame, node, input as Record<string, unknown>, own.signal);
   if (node.uses === 'agents.plan') return runPlan(frame, node, input as PlanInput, own.signal, context);
   const running = Promise.resolve(type.run(input as Record<string, unknown>, context()));
@@ -203,17 +206,22 @@ function allowedPaths(frame: Frame): readonly string[] {
   return paths;
 }
 
-export function stepContext(frame: Frame, node: StepNode, attempt: number, own: StepSignal, env: Readonly<Record<string, string>>): StepContext {
+export function stepContext(frame: Frame, node: StepNode, attempt: number, own: StepSignal, processEnv: () => Readonly<Record<string, string>>): StepContext {
   const { runtime, instance } = frame;
   const { workflow } = instance.compiled;
   const step = frame.eventId(node.id);
   const item = frame.itemIndex();
+  let env: Readonly<Record<string, string>> | undefined;
   const ctx: StepContext = {
     // The step's own signal, made when the step first reads it (a no-op never does).
     get signal() {
       return own.signal;
     },
-    stepId: node.id, attempt, env,
+    stepId: node.id, attempt,
+    // A process's environment, merged when a step first reads it: a no-op never does.
+    get env() {
+      return (env ??= processEnv());
+    },
     // Read by few steps (LLM cassettes): built when asked, not for every step of a long chain.
     get path() {
       return `${step}${frame.scope.itemPath().map((i) => `[${i}]`).join('')}`;

@@ -15,9 +15,15 @@ import { Halt, Scope } from './scope.js';
 import { whenAborted } from './abort.js';
 import { attemptFailed, stepDone } from './transitions.js';
 
-/** Runs a block machine as a child actor; true when it ended in `$done`. */
+/**
+ * Runs a block: true when it ended in `$done`. A list's block machine is one coordinator state
+ * (chain or dag), so its coordinator runs without it, as a one-step body runs its bare step actor;
+ * a `unit:ID` machine (a step that retries or times out) runs as a child actor.
+ */
 export function runBlock(frame: Frame, name: string, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
+  const list = frame.instance.compiled.blocks.get(name);
+  if (list) return list.dag ? runDag(frame, name, signal).then(() => true, () => false) : runChain(frame, name, signal);
   const actor = createActor(frame.instance.machines.block(name), { input: frame });
   let settle!: (ok: boolean) => void;
   const ended = new Promise<boolean>((resolve, reject) => {

@@ -45,44 +45,68 @@ function withFrame(invoke: StateConfig): Record<string, unknown> {
   return { ...invoke, input: ({ context }: { context: Ctx }) => ({ ...input, frame: context.frame }) };
 }
 
+/** The implementations behind the names; `delays` are a workflow's own (its steps' timeouts). */
+function implementations(delays: Record<string, unknown>) {
+  return setup({
+    types: {} as { context: Ctx; input: Frame },
+    actors: {
+      step: stepActor,
+      group: stepActor,
+      backoff: backoffActor,
+      stopped: stoppedActor,
+      chain: fromPromise<boolean, { frame: Frame; block: string }>(({ input, signal }) => runChain(input.frame, input.block, signal)),
+      dag: fromPromise<void, { frame: Frame; block: string }>(({ input, signal }) => runDag(input.frame, input.block, signal)),
+      section: fromPromise<void, { frame: Frame; block: string; section: Section }>(({ input, signal }) => runSection(input.frame, input.block, input.section, signal)),
+    },
+    actions: {
+      stepDone: stepDone as never,
+      attemptFailed: attemptFailed as never,
+      cancelRun: (({ context }: Args) => context.frame.instance.control.cancel()) as never,
+      noteCancel: (({ context }: Args) => {
+        context.frame.instance.control.cancelled = true;
+      }) as never,
+      sectionCrashed: sectionCrashed as never,
+    },
+    guards: {
+      canRetry: canRetry as never,
+      chainDone: (({ event }: Args) => event.output === true) as never,
+      runFailed: (({ context }: Args) => instanceFailed(context.frame.instance)) as never,
+      runCancelled: (({ context }: Args) => context.frame.instance.control.cancelled) as never,
+    },
+    delays: delays as never,
+  });
+}
+
+/** For every workflow without timeouts, and for every root machine (which has none). */
+let shared: ReturnType<typeof implementations> | undefined;
+const sharedImpl = () => (shared ??= implementations({}));
+
+/**
+ * Root machines by config: a root's config names only its blocks and which sections are empty,
+ * so workflows of the same outline share one machine, built once per process (not once per run
+ * of a workflow read again, as the scheduler and the benchmarks do).
+ */
+const roots = new Map<string, AnyStateMachine>();
+const ROOTS_KEPT = 64;
+
 /** The machines of one compiled workflow; block machines are built on first use and reused. */
 export class Machines implements MachineSource {
   private readonly impl;
   private readonly cache = new Map<string, AnyStateMachine>();
 
   constructor(private readonly compiled: CompiledWorkflow) {
-    this.impl = setup({
-      types: {} as { context: Ctx; input: Frame },
-      actors: {
-        step: stepActor,
-        group: stepActor,
-        backoff: backoffActor,
-        stopped: stoppedActor,
-        chain: fromPromise<boolean, { frame: Frame; block: string }>(({ input, signal }) => runChain(input.frame, input.block, signal)),
-        dag: fromPromise<void, { frame: Frame; block: string }>(({ input, signal }) => runDag(input.frame, input.block, signal)),
-        section: fromPromise<void, { frame: Frame; block: string; section: Section }>(({ input, signal }) => runSection(input.frame, input.block, input.section, signal)),
-      },
-      actions: {
-        stepDone: stepDone as never,
-        attemptFailed: attemptFailed as never,
-        cancelRun: (({ context }: Args) => context.frame.instance.control.cancel()) as never,
-        noteCancel: (({ context }: Args) => {
-          context.frame.instance.control.cancelled = true;
-        }) as never,
-        sectionCrashed: sectionCrashed as never,
-      },
-      guards: {
-        canRetry: canRetry as never,
-        chainDone: (({ event }: Args) => event.output === true) as never,
-        runFailed: (({ context }: Args) => instanceFailed(context.frame.instance)) as never,
-        runCancelled: (({ context }: Args) => context.frame.instance.control.cancelled) as never,
-      },
-      delays: delaysOf(compiled) as never,
-    });
+    this.impl = compiled.delays.size > 0 ? implementations(delaysOf(compiled)) : sharedImpl();
   }
 
   root(): AnyStateMachine {
-    return this.impl.createMachine(materialize(this.compiled.root, true) as never) as unknown as AnyStateMachine;
+    const key = JSON.stringify(this.compiled.root);
+    let machine = roots.get(key);
+    if (!machine) {
+      if (roots.size >= ROOTS_KEPT) roots.delete(roots.keys().next().value!);
+      machine = sharedImpl().createMachine(materialize(this.compiled.root, true) as never) as unknown as AnyStateMachine;
+      roots.set(key, machine);
+    }
+    return machine;
   }
 
   block(name: string): AnyStateMachine {
@@ -93,4 +117,3 @@ export class Machines implements MachineSource {
     return machine;
   }
 }
-

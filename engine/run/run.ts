@@ -74,6 +74,11 @@ function subworkflowsOf(workflow: Workflow, seen = new Set<Workflow>()): Workflo
 
 export { newRunId } from './run-id.js';
 
+function hasSecrets(workflow: Workflow): boolean {
+  for (const _ in workflow.secrets) return true;
+  return false;
+}
+
 function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
@@ -88,19 +93,36 @@ function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<s
  * result.status; // 'succeeded'
  */
 export async function runWorkflow(workflow: Workflow, options: RunOptions = {}): Promise<RunResult> {
-  const baseEnv = definedEnv(options.env ?? process.env);
-  if (options.rehearse) baseEnv.ARQ_REHEARSE = '1';
+  // Copied from process.env when first needed (a child's env, a secret): a copy costs ~0.1 ms.
+  const envSource = options.env ?? process.env;
+  let baseEnvCopy: Record<string, string> | undefined;
+  const baseEnv = (): Record<string, string> => {
+    if (!baseEnvCopy) {
+      baseEnvCopy = definedEnv(envSource);
+      if (options.rehearse) baseEnvCopy.ARQ_REHEARSE = '1';
+    }
+    return baseEnvCopy;
+  };
   const inputs = applyInputs(workflow, options.inputs ?? {}, (message) => new UsageError('input.invalid', message));
   // Secrets may also come from --secrets-file: looked up there, never handed to steps.
-  const secretEnv = { ...baseEnv, ...options.secretEnv };
-  const secrets = resolveSecrets(workflow, secretEnv);
+  let secretEnvCopy: Record<string, string> | undefined;
+  const secretEnv = () => (secretEnvCopy ??= { ...baseEnv(), ...options.secretEnv });
+  const secrets = hasSecrets(workflow) ? resolveSecrets(workflow, secretEnv()) : {};
   checkWorkdir(resolve(options.workdir ?? process.cwd()));
   // A sub-workflow's missing secret is found now, not when its step is reached halfway through.
-  for (const sub of subworkflowsOf(workflow)) resolveSecrets(sub, secretEnv);
+  for (const sub of subworkflowsOf(workflow)) if (hasSecrets(sub)) resolveSecrets(sub, secretEnv());
   const runId = options.runId ?? newRunId();
   const scratch = new ScratchDir();
   const started = options.startedAt ?? Date.now();
-  const runtime = new Runtime({ runId, workdir: resolve(options.workdir ?? process.cwd()), scratch, baseEnv, secretEnv, replay: options.replay, startedAt: started, onEvent: options.onEvent, secretValues: Object.values(secrets), artifactsDir: options.artifactsDir, settings: workflow.settings, rehearse: options.rehearse === true });
+  const runtime = new Runtime({
+    runId, workdir: resolve(options.workdir ?? process.cwd()), scratch,
+    get baseEnv() {
+      return baseEnv();
+    },
+    get secretEnv() {
+      return secretEnv();
+    },
+    replay: options.replay, startedAt: started, onEvent: options.onEvent, secretValues: Object.values(secrets), artifactsDir: options.artifactsDir, settings: workflow.settings, rehearse: options.rehearse === true });
   runtime.emit({ type: 'run.started', run: runId, workflow: workflow.name, time: Date.now(), inputs, resumed: options.replay ? true : undefined, rehearse: options.rehearse ? true : undefined });
   try {
     let outcome;
