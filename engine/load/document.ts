@@ -43,6 +43,22 @@ export interface DocumentParts {
   readonly aliasTargets: AliasTargets;
 }
 
+/**
+ * A document whose data came from the fast path: positions come from the full parse, run on the
+ * first look-up only, since a valid workflow never asks for one.
+ */
+export function createLazyDocument(file: string, text: string, data: unknown, parseFully: () => LoadedDocument): LoadedDocument {
+  let full: LoadedDocument | undefined;
+  const positions = (): LoadedDocument => (full ??= parseFully());
+  return {
+    file,
+    text,
+    data,
+    locate: (path, where) => positions().locate(path, where),
+    locateInString: (path, offset) => positions().locateInString(path, offset),
+  };
+}
+
 /** The node at the end of the longest existing prefix of a path. */
 interface Found {
   /** The node as written: an alias stays an alias, so its own position is reported. */
