@@ -3,7 +3,7 @@ import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Pair, ParsedNode, YAMLMap } from 'yaml';
 
 import type { SourceLocation } from '../errors.js';
-import type { Locator } from './position.js';
+import { lazyLocation, type Locator } from './position.js';
 import { sourceOffset } from './string-offset.js';
 import type { AliasTargets } from './structure.js';
 
@@ -44,8 +44,10 @@ export interface DocumentParts {
 }
 
 /**
- * A document whose data came from the fast path: positions come from the full parse, run on the
- * first look-up only, since a valid workflow never asks for one.
+ * A document whose data came from the fast path. Positions need the full parse, which runs on
+ * the first location actually read, not on the first look-up: a check may ask for the location
+ * of every reference up front and keep it only for a problem (engine/check/refs.ts), and a valid
+ * workflow should not pay for that.
  */
 export function createLazyDocument(file: string, text: string, data: unknown, parseFully: () => LoadedDocument): LoadedDocument {
   let full: LoadedDocument | undefined;
@@ -54,8 +56,14 @@ export function createLazyDocument(file: string, text: string, data: unknown, pa
     file,
     text,
     data,
-    locate: (path, where) => positions().locate(path, where),
-    locateInString: (path, offset) => positions().locateInString(path, offset),
+    locate: (path, where) => {
+      const at = [...path];
+      return lazyLocation(file, () => positions().locate(at, where));
+    },
+    locateInString: (path, offset) => {
+      const at = [...path];
+      return lazyLocation(file, () => positions().locateInString(at, offset));
+    },
   };
 }
 
