@@ -34,6 +34,7 @@ const SCALARS = [
   '&a x', '*a', '!t x', '!!str 1', '!!int "3"', '%x', '@x', '`x', '|x', '>x', '[a, b]', '[a,b]', '[ a , "b" , \'c\' ]', '{a: 1}',
   '{ a: 1, b: [x, "y", {c: d}] }', '[ ]', '{}', '{ }', '[]', '[a, , b]', '[a, b, ]', '[a: b]', '{ a }', '{ a: }', '{a:1}', '{"a":b}',
   '[a #c]', '[-1, -a]', '[- a]', '[a, [b, [c]]]', '[1, 2.5, true, ~, null, x]', '[https://x.y/z?a=b]', '{ url: http://x:8 }',
+  '[a:b, c]', '{ a: b:c }', '{ a: x: y }', '[x:]', '{ a:: b }', '[a #b]', '[a#b, c]', 'x:y:z', 'x :y', 'x: y', 'x ::', 'a:  # c',
   '[a, b', '{ a: b', '[a]]', 'x   ', 'x # comment', '"x" # c', '"x"#c', "'x' # c", '"x" y', '[a] b', '[a] # c', '"unterminated',
   "'unterminated", 'a\tb', 'tab\t# c', 'cr\r', 'a  b', ' lead', 'trail ', 'x: ', 'a,b', 'a]b', 'a}b', 'a[b', '#x', '%', '<<', '__proto__',
   'x\u0085y', 'x\u2028y', 'x\ufeffy', 'x\u0001y', '\u00a0nbsp',

@@ -6,7 +6,7 @@
 import { flowCollection } from './flow.js';
 import { giveUp } from './give-up.js';
 import { blockScalar } from './block-scalar.js';
-import { BRACE_OPEN, BRACKET_OPEN, COLON, DOUBLE_QUOTE, GREATER, PIPE, SINGLE_QUOTE, SPACE, type Scanner } from './scanner.js';
+import { BRACE_OPEN, BRACKET_OPEN, DOUBLE_QUOTE, GREATER, PIPE, SINGLE_QUOTE, type Scanner } from './scanner.js';
 
 type Mapping = Record<string, unknown>;
 
@@ -52,7 +52,7 @@ function sequenceEntry(s: Scanner, indent: number): unknown {
     return s.indent > indent ? blockNode(s) : null;
   }
   if (s.atSequenceEntry()) giveUp();
-  return startsKey(s) ? blockMapping(s, s.pos - s.lineStart) : inlineValue(s, indent);
+  return s.atKey() ? blockMapping(s, s.pos - s.lineStart) : inlineValue(s, indent);
 }
 
 function blockNode(s: Scanner): unknown {
@@ -76,25 +76,6 @@ function inlineValue(s: Scanner, indent: number): unknown {
   // A deeper line right after a value continues it: a multi-line scalar.
   if (s.indent > indent) giveUp();
   return value;
-}
-
-/** Whether the sequence entry at the cursor is a compact mapping (`- key: value`). */
-function startsKey(s: Scanner): boolean {
-  const { text, lineEnd } = s;
-  const c = s.at();
-  let i = s.pos;
-  if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
-    i = text.indexOf(String.fromCharCode(c), i + 1);
-    // Quotes with escapes or `''` inside are rare in keys: leave them to the full path.
-    if (i < 0 || i >= lineEnd) giveUp();
-    i += 1;
-    while (i < lineEnd && text.charCodeAt(i) === SPACE) i += 1;
-  } else {
-    if (c === BRACKET_OPEN || c === BRACE_OPEN || c === PIPE || c === GREATER) return false;
-    i = text.indexOf(':', i);
-    if (i < 0 || i >= lineEnd) return false;
-  }
-  return text.charCodeAt(i) === COLON && (i + 1 === lineEnd || text.charCodeAt(i + 1) === SPACE);
 }
 
 function isDocumentMarker(s: Scanner): boolean {
