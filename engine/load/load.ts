@@ -1,6 +1,8 @@
 /**
- * Loading a workflow file: text -> YAML nodes with source positions -> plain data. Every
- * problem found is reported at once, each at its file:line:column.
+ * Loading a workflow file: text -> plain data, read by a scanner for plain block YAML (fast/)
+ * or, for anything else, by yaml's parser with source positions (full-parse.ts), which also
+ * gives every location and every problem. Problems are reported at once, each at its
+ * file:line:column.
  *
  * @example
  * const doc = await loadWorkflowFile('release.yaml');
