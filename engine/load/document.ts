@@ -3,7 +3,7 @@ import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Pair, ParsedNode, YAMLMap } from 'yaml';
 
 import type { SourceLocation } from '../errors.js';
-import type { Locator } from './position.js';
+import { lazyLocation, type Locator } from './position.js';
 import { sourceOffset } from './string-offset.js';
 import type { AliasTargets } from './structure.js';
 
@@ -41,6 +41,30 @@ export interface DocumentParts {
   readonly root: ParsedNode | null;
   readonly at: Locator;
   readonly aliasTargets: AliasTargets;
+}
+
+/**
+ * A document whose data came from the fast path. Positions need the full parse, which runs on
+ * the first location actually read, not on the first look-up: a check may ask for the location
+ * of every reference up front and keep it only for a problem (engine/check/refs.ts), and a valid
+ * workflow should not pay for that.
+ */
+export function createLazyDocument(file: string, text: string, data: unknown, parseFully: () => LoadedDocument): LoadedDocument {
+  let full: LoadedDocument | undefined;
+  const positions = (): LoadedDocument => (full ??= parseFully());
+  return {
+    file,
+    text,
+    data,
+    locate: (path, where) => {
+      const at = [...path];
+      return lazyLocation(file, () => positions().locate(at, where));
+    },
+    locateInString: (path, offset) => {
+      const at = [...path];
+      return lazyLocation(file, () => positions().locateInString(at, offset));
+    },
+  };
 }
 
 /** The node at the end of the longest existing prefix of a path. */

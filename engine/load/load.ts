@@ -1,19 +1,20 @@
 /**
- * Loading a workflow file: text -> YAML nodes with source positions -> plain data. Every
- * problem found is reported at once, each at its file:line:column.
+ * Loading a workflow file: text -> plain data, read by a scanner for plain block YAML (fast/)
+ * or, for anything else, by yaml's parser with source positions (full-parse.ts), which also
+ * gives every location and every problem. Problems are reported at once, each at its
+ * file:line:column.
  *
  * @example
  * const doc = await loadWorkflowFile('release.yaml');
  * doc.locate(['steps', 1, 'with', 'url']); // { file: 'release.yaml', line: 12, column: 12 }
  */
-import { WorkflowError, sortProblems } from '../errors.js';
-import { toData } from './convert.js';
-import { createLoadedDocument, type LoadedDocument } from './document.js';
+import { WorkflowError } from '../errors.js';
+import { createLazyDocument, type LoadedDocument } from './document.js';
+import { fastParse } from './fast/index.js';
+import { parseFully } from './full-parse.js';
 import { DEFAULT_MAX_BYTES, describeTooLarge } from './limits.js';
-import { parseYaml } from './parse.js';
 import { startOf } from './position.js';
 import { decodeUtf8, readWorkflowBytes } from './read.js';
-import { checkStructure } from './structure.js';
 
 export type { LoadedDocument, YamlPath } from './document.js';
 export { DEFAULT_MAX_BYTES } from './limits.js';
@@ -42,12 +43,10 @@ export function parseWorkflowText(text: string, file: string, options: ParseWork
   }
   // Editors on Windows may save a byte order mark; columns are counted as the editor shows them.
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  const { root, at, problems } = parseYaml(source, file);
-  const structure = checkStructure(root, at);
-  const found = [...problems, ...structure.problems];
-  if (found.length > 0) throw new WorkflowError(sortProblems(found));
-  const data = toData(root, structure.aliasTargets);
-  return createLoadedDocument({ file, text: source, data, root, at, aliasTargets: structure.aliasTargets });
+  // Most workflows are plain block YAML: read their data directly, and positions only if asked.
+  const data = fastParse(source);
+  if (data === undefined) return parseFully(source, file);
+  return createLazyDocument(file, source, data, () => parseFully(source, file));
 }
 
 /**

@@ -19,3 +19,16 @@ export function createLocator(file: string, lineCounter: LineCounter): Locator {
 export function startOf(file: string): SourceLocation {
   return { file, line: 1, column: 1 };
 }
+
+/**
+ * A location in `file` whose line and column are worked out when first read (then kept). It reads
+ * like any other: the properties are enumerable, so spreading, JSON and deep equality see them.
+ */
+export function lazyLocation(file: string, resolve: () => SourceLocation): SourceLocation {
+  let resolved: SourceLocation | undefined;
+  const get = (): SourceLocation => (resolved ??= resolve());
+  return Object.defineProperties({ file } as SourceLocation, {
+    line: { get: () => get().line, enumerable: true },
+    column: { get: () => get().column, enumerable: true },
+  });
+}
