@@ -5,7 +5,7 @@
  * conversion is linear. Semantics follow yaml: an alias shares the anchored value, merge keys
  * add only the keys the mapping does not already have, in the order they appear.
  */
-import { isAlias, isScalar, isSeq } from 'yaml';
+import { yaml } from './yaml-lib.js';
 import type { ParsedNode, YAMLMap } from 'yaml';
 
 import type { AliasTargets } from './structure.js';
@@ -24,11 +24,11 @@ class Converter {
 
   convert(node: ParsedNode | null): unknown {
     if (node === null) return null;
-    if (isAlias(node)) {
+    if (yaml().isAlias(node)) {
       const target = this.aliasTargets.get(node);
       return target ? this.anchored.get(target) : null;
     }
-    const value = isScalar(node) ? node.value : isSeq(node) ? node.items.map((item) => this.convert(item)) : this.convertMap(node);
+    const value = yaml().isScalar(node) ? node.value : yaml().isSeq(node) ? node.items.map((item) => this.convert(item)) : this.convertMap(node);
     if (node.anchor) this.anchored.set(node, value);
     return value;
   }

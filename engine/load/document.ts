@@ -1,5 +1,5 @@
 /** The loaded workflow: its data, and the way back from a path in that data to the source. */
-import { isAlias, isMap, isScalar, isSeq } from 'yaml';
+import { yaml } from './yaml-lib.js';
 import type { Pair, ParsedNode, YAMLMap } from 'yaml';
 
 import type { SourceLocation } from '../errors.js';
@@ -94,7 +94,7 @@ export function createLoadedDocument(parts: DocumentParts): LoadedDocument {
   const locateInString = (path: YamlPath, offset: number): SourceLocation => {
     const found = finder.find(root, path);
     const node = found.complete ? finder.follow(found.node) : null;
-    if (!isScalar(node) || typeof node.value !== 'string') return locate(path);
+    if (!yaml().isScalar(node) || typeof node.value !== 'string') return locate(path);
     const clamped = Number.isFinite(offset) ? Math.min(Math.max(0, Math.trunc(offset)), node.value.length) : 0;
     const source = sourceOffset(text, node, clamped);
     return source === undefined ? locate(path) : at(source);
@@ -119,15 +119,15 @@ class PathFinder {
 
   /** The node an alias stands for; any other node is itself. */
   follow(node: ParsedNode | null): ParsedNode | null {
-    return isAlias(node) ? (this.aliasTargets.get(node) ?? null) : node;
+    return yaml().isAlias(node) ? (this.aliasTargets.get(node) ?? null) : node;
   }
 
   private child(parent: ParsedNode | null, segment: string | number): Found | undefined {
-    if (isSeq(parent)) {
+    if (yaml().isSeq(parent)) {
       const item = isIndex(segment) ? parent.items[Number(segment)] : undefined;
       return item ? { node: item, key: null, complete: true } : undefined;
     }
-    if (!isMap(parent)) return undefined;
+    if (!yaml().isMap(parent)) return undefined;
     const pair = this.lookup(parent, String(segment), 0);
     return pair ? { node: pair.value ?? pair.key, key: pair.key, complete: true } : undefined;
   }
@@ -138,10 +138,10 @@ class PathFinder {
     const own = index.pairs.get(key);
     if (own || depth > 64) return own;
     for (const merge of index.merges) {
-      const sources = isSeq(merge) ? merge.items : [merge];
+      const sources = yaml().isSeq(merge) ? merge.items : [merge];
       for (const source of sources) {
         const target = this.follow(source);
-        const pair = isMap(target) ? this.lookup(target, key, depth + 1) : undefined;
+        const pair = yaml().isMap(target) ? this.lookup(target, key, depth + 1) : undefined;
         if (pair) return pair;
       }
     }
@@ -155,8 +155,8 @@ class PathFinder {
     const merges: (ParsedNode | null)[] = [];
     for (const pair of map.items) {
       const key = this.follow(pair.key);
-      if (isScalar(key) && typeof key.value === 'symbol') merges.push(pair.value);
-      else if (isScalar(key)) pairs.set(String(key.value), pair);
+      if (yaml().isScalar(key) && typeof key.value === 'symbol') merges.push(pair.value);
+      else if (yaml().isScalar(key)) pairs.set(String(key.value), pair);
     }
     const index = { pairs, merges };
     this.indexes.set(map, index);

@@ -1,5 +1,5 @@
 /** Runs the yaml parser and turns what it reports into arq problems. */
-import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { yaml } from './yaml-lib.js';
 import type { ParsedNode, YAMLError } from 'yaml';
 
 import type { Problem } from '../errors.js';
@@ -29,8 +29,8 @@ export interface ParsedYaml {
 
 /** Parses every document in `text`, so that a stray `---` is reported rather than ignored. */
 export function parseYaml(text: string, file: string): ParsedYaml {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter });
+  const lineCounter = new (yaml().LineCounter)();
+  const docs = yaml().parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter });
   const at = createLocator(file, lineCounter);
   const reported = 'empty' in docs ? [...docs.errors, ...docs.warnings] : docs.flatMap((d) => [...d.errors, ...d.warnings]);
   const problems = reported.map((error) => yamlProblem(error, text, at));
@@ -72,8 +72,8 @@ function describeTag(tag: string): string {
 }
 
 function checkTopLevel(contents: ParsedNode | null, file: string, at: Locator): Problem | undefined {
-  if (isMap(contents)) return undefined;
-  const empty = contents === null || (isScalar(contents) && contents.value === null && contents.source === '');
+  if (yaml().isMap(contents)) return undefined;
+  const empty = contents === null || (yaml().isScalar(contents) && contents.value === null && contents.source === '');
   const found = empty ? 'an empty document' : describeNode(contents);
   return {
     code: 'load.not_mapping',
@@ -88,9 +88,9 @@ export type NodeKind = 'mapping' | 'sequence' | 'alias' | 'string' | 'number' | 
 /** Names the kind of a node. */
 export function kindOf(node: ParsedNode | null): NodeKind {
   if (node === null) return 'null';
-  if (isMap(node)) return 'mapping';
-  if (isSeq(node)) return 'sequence';
-  if (!isScalar(node)) return 'alias';
+  if (yaml().isMap(node)) return 'mapping';
+  if (yaml().isSeq(node)) return 'sequence';
+  if (!yaml().isScalar(node)) return 'alias';
   const { value } = node;
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'number' || typeof value === 'bigint') return 'number';

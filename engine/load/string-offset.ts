@@ -4,20 +4,20 @@
  * folding and escape rules; block scalars are matched line by line, since every source line
  * appears verbatim in the value, only the line breaks between lines change.
  */
-import { Scalar } from 'yaml';
+import type { Scalar } from 'yaml';
 
 /** Source offset of character `offset` of the scalar's string value, or undefined if unknown. */
 export function sourceOffset(text: string, scalar: Scalar.Parsed, offset: number): number | undefined {
   const [start, end] = scalar.range;
   switch (scalar.type) {
-    case Scalar.PLAIN:
+    case 'PLAIN':
       return scanFlow(text, start, end, offset, 'plain');
-    case Scalar.QUOTE_SINGLE:
+    case 'QUOTE_SINGLE':
       return scanFlow(text, start + 1, end - 1, offset, 'single');
-    case Scalar.QUOTE_DOUBLE:
+    case 'QUOTE_DOUBLE':
       return scanFlow(text, start + 1, end - 1, offset, 'double');
-    case Scalar.BLOCK_LITERAL:
-    case Scalar.BLOCK_FOLDED:
+    case 'BLOCK_LITERAL':
+    case 'BLOCK_FOLDED':
       return typeof scalar.value === 'string' ? scanBlock(text, scalar.range, scalar.value, offset) : undefined;
     default:
       return undefined;

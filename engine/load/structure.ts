@@ -4,7 +4,7 @@
  * that expand exponentially. The walk is iterative, so deep nesting cannot overflow the stack,
  * and it never expands an alias: the expanded size of each anchor is computed once and reused.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
+import { yaml } from './yaml-lib.js';
 import type { Alias, ParsedNode, YAMLMap } from 'yaml';
 
 import type { Problem } from '../errors.js';
@@ -58,14 +58,14 @@ class StructureWalk {
       this.anchors.set(node.anchor, node);
       this.open.add(node);
     }
-    if (isAlias(node)) return this.add(this.resolve(node));
-    if (isScalar(node)) return this.finish(node, 1);
+    if (yaml().isAlias(node)) return this.add(this.resolve(node));
+    if (yaml().isScalar(node)) return this.finish(node, 1);
     tasks.push({ node, exit: true });
     this.counts.push(0);
     // Pushed last to first, so they are popped in document order.
     for (let i = node.items.length - 1; i >= 0; i -= 1) {
       const item = node.items[i];
-      if (isPair(item)) {
+      if (yaml().isPair(item)) {
         if (item.value) tasks.push({ node: item.value, exit: false });
         if (item.key) tasks.push({ node: item.key, exit: false });
       } else if (item) tasks.push({ node: item, exit: false });
@@ -73,7 +73,7 @@ class StructureWalk {
   }
 
   private leave(node: ParsedNode): void {
-    if (isMap(node)) this.checkMap(node);
+    if (yaml().isMap(node)) this.checkMap(node);
     this.finish(node, 1 + (this.counts.pop() ?? 0));
   }
 
@@ -118,16 +118,16 @@ class StructureWalk {
   private checkMap(map: YAMLMap.Parsed): void {
     const seen = new Set<string>();
     for (const { key, value } of map.items) {
-      if (isScalar(key) && typeof key.value === 'symbol') this.checkMerge(value);
+      if (yaml().isScalar(key) && typeof key.value === 'symbol') this.checkMerge(value);
       else this.checkKey(key, seen, map);
     }
   }
 
   private checkKey(key: ParsedNode | null, seen: Set<string>, map: YAMLMap.Parsed): void {
-    const node = isAlias(key) ? this.aliasTargets.get(key) : key;
+    const node = yaml().isAlias(key) ? this.aliasTargets.get(key) : key;
     if (node === undefined) return;
     const where = key ?? map;
-    if (isScalar(node) && typeof node.value === 'string') {
+    if (yaml().isScalar(node) && typeof node.value === 'string') {
       if (seen.has(node.value)) {
         const name = JSON.stringify(node.value);
         this.report(where, 'yaml.duplicate_key', `Duplicate key ${name}: each key may appear only once in a mapping`);
@@ -139,11 +139,11 @@ class StructureWalk {
   }
 
   private checkMerge(value: ParsedNode | null): void {
-    const resolved = isAlias(value) ? this.aliasTargets.get(value) : value;
-    const sources = isSeq(resolved) ? resolved.items : [value];
+    const resolved = yaml().isAlias(value) ? this.aliasTargets.get(value) : value;
+    const sources = yaml().isSeq(resolved) ? resolved.items : [value];
     for (const source of sources) {
-      const node = isAlias(source) ? this.aliasTargets.get(source) : source;
-      if (node === undefined || isMap(node)) continue;
+      const node = yaml().isAlias(source) ? this.aliasTargets.get(source) : source;
+      if (node === undefined || yaml().isMap(node)) continue;
       const found = describeNode(node);
       const message = `Merge key "<<" takes a mapping, an alias of one, or a list of them; found ${found}`;
       this.report(source ?? value, 'yaml.merge', message);
@@ -158,7 +158,7 @@ class StructureWalk {
 
 function keyTypeMessage(node: ParsedNode | null): string {
   const kind = kindOf(node);
-  const source = isScalar(node) ? node.source : undefined;
+  const source = yaml().isScalar(node) ? node.source : undefined;
   // A scalar key was most likely meant as text: say how to keep it.
   const hint = typeof source === 'string' && source !== '' ? ` (quote it: "${source}")` : '';
   return `Keys must be strings; found ${kind === 'alias' ? 'an' : 'a'} ${kind} key${hint}`;
