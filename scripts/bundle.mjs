@@ -1,5 +1,6 @@
 // Bundles the CLI into a few files (dist/cli/): a cold `arq validate` then reads 3 files instead of
-// ~150 modules, which is most of its start-up time. Heavy or native-ish dependencies stay external
+// ~150 modules, which is most of its start-up time. execa and xstate are bundled too (loaded by
+// `arq run` only, in their own chunk); heavy or native-ish dependencies stay external
 // and are imported only by the commands and steps that need them.
 import { chmodSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -28,7 +29,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['ajv', 'ajv/*', 'xstate', 'execa', 'webdriverio'],
+  external: ['ajv', 'ajv/*', 'webdriverio'],
   banner: { js: "import { createRequire as __arqRequire } from 'node:module'; const require = __arqRequire(import.meta.url);" },
   logLevel: 'warning',
   plugins: [catalogFromJson],
