@@ -13,7 +13,7 @@ import { Frame, type Section } from './frame.js';
 import { errorMessage, finishStep } from './record.js';
 import { Halt, Scope } from './scope.js';
 import { whenAborted } from './abort.js';
-import { attemptFailed, stepDone } from './transitions.js';
+import { attemptFailed, recordDone } from './transitions.js';
 
 /**
  * Runs a block: true when it ended in `$done`. A list's block machine is one coordinator state
@@ -172,7 +172,7 @@ function runStepDirect(frame: Frame, node: StepNode, signal: AbortSignal): Promi
   return executeNode(frame, node, signal).then(
     (output) => {
       if (signal.aborted) return false;
-      stepDone({ context: { frame }, event: { output } }, { id: node.id });
+      recordDone(frame, node, output);
       return true;
     },
     (error: unknown) => {

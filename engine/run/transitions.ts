@@ -4,7 +4,7 @@
  */
 import { setTimeout as wait } from 'node:timers/promises';
 import { fromPromise } from 'xstate';
-import type { RetryPolicy } from '../model/types.js';
+import type { RetryPolicy, StepNode } from '../model/types.js';
 import { formatDuration } from '../model/duration.js';
 import { executeStep, Halted, Interrupted, Replayed, ReplayedFailure, Skipped } from './execute.js';
 import type { Frame } from './frame.js';
@@ -23,12 +23,15 @@ export function backoffDelay(policy: RetryPolicy, failedAttempt: number, random:
 }
 
 export function stepDone({ context, event }: Args, { id }: StepParams): void {
-  const { frame } = context;
-  const node = frame.node(id);
-  const attempt = frame.attempts.get(id) ?? 1;
-  if (event.output instanceof Skipped) return finishStep(frame, node, attempt, { status: 'skipped', error: `Skipped: ${event.output.reason}` });
-  if (event.output instanceof Replayed) return finishStep(frame, node, attempt, { status: 'succeeded', outputs: event.output.outputs as Record<string, unknown>, replayed: true });
-  finishStep(frame, node, attempt, { status: 'succeeded', outputs: (event.output ?? {}) as Record<string, unknown> });
+  recordDone(context.frame, context.frame.node(id), event.output);
+}
+
+/** stepDone for a coordinator that has the step at hand (no action arguments to build). */
+export function recordDone(frame: Frame, node: StepNode, output: unknown): void {
+  const attempt = frame.attempts.get(node.id) ?? 1;
+  if (output instanceof Skipped) return finishStep(frame, node, attempt, { status: 'skipped', error: `Skipped: ${output.reason}` });
+  if (output instanceof Replayed) return finishStep(frame, node, attempt, { status: 'succeeded', outputs: output.outputs as Record<string, unknown>, replayed: true });
+  finishStep(frame, node, attempt, { status: 'succeeded', outputs: (output ?? {}) as Record<string, unknown> });
 }
 
 export function attemptFailed({ context, event }: Args, { id, then, timeout }: StepParams): void {
