@@ -17,20 +17,34 @@ export interface ActionParts {
 interface RawAction {
   readonly uses: string;
   readonly with: Record<string, unknown>;
-  /** Where each `with` key is written in the file (run: shorthand keeps them on the step). */
-  readonly keyPath: (key: string) => YamlPath;
+  /** The step's path. */
+  readonly path: YamlPath;
+  /** A `run:` step: the shorthand keeps its inputs on the step, not under `with:`. */
+  readonly shorthand: boolean;
   /** Whether the step has a `with:` of its own. */
   readonly hasWith: boolean;
 }
 
+const SHELL_KEYS = ['shell', 'cwd', 'outputs'] as const;
+
 function rawAction(step: Record<string, unknown>, path: YamlPath, defaultShell: string | undefined): RawAction {
   if (typeof step.run === 'string') {
     const input: Record<string, unknown> = { run: step.run };
-    for (const key of ['shell', 'cwd', 'outputs'] as const) if (step[key] !== undefined) input[key] = step[key];
+    for (const key of SHELL_KEYS) if (step[key] !== undefined) input[key] = step[key];
     if (input.shell === undefined && defaultShell !== undefined) input.shell = defaultShell;
-    return { uses: 'shell', with: input, keyPath: (key) => [...path, key], hasWith: false };
+    return { uses: 'shell', with: input, path, shorthand: true, hasWith: false };
   }
-  return { uses: String(step.uses), with: asRecord(step.with) ?? {}, keyPath: (key) => [...path, 'with', key], hasWith: step.with !== undefined };
+  return { uses: String(step.uses), with: asRecord(step.with) ?? {}, path, shorthand: false, hasWith: step.with !== undefined };
+}
+
+/** Where a `with` key is written in the file; built only when something is reported there. */
+function keyPath(action: RawAction, key: string): YamlPath {
+  return action.shorthand ? [...action.path, key] : [...action.path, 'with', key];
+}
+
+/** Where the inputs as a whole are written: the step itself for the run: shorthand. */
+function inputsPath(action: RawAction): YamlPath {
+  return action.shorthand ? action.path : [...action.path, 'with'];
 }
 
 const hasExpression = (value: unknown): boolean =>
@@ -47,16 +61,17 @@ function checkInputs(checker: Checker, type: StepType, action: RawAction): void 
   const errors = (validate.errors ?? []).filter(checkable);
   for (const issue of schemaIssues(errors, action.with, `the inputs of "${type.type}"`)) {
     const [first, ...rest] = issue.path;
-    const base = first === undefined ? action.keyPath('').slice(0, -1) : [...action.keyPath(String(first)), ...rest];
+    const base = first === undefined ? [...inputsPath(action)] : [...keyPath(action, String(first)), ...rest];
     checker.report(`input.${issue.code.replace(/^schema\./, '')}`, issue.message, base, issue.where);
   }
 }
 
 /** Code run elsewhere (a page's JavaScript) is taken as written: a value pasted into it could change what it does. */
 function checkConstantInputs(checker: Checker, type: StepType, action: RawAction): void {
-  for (const key of type.constantInputs ?? []) {
+  if (!type.constantInputs) return;
+  for (const key of type.constantInputs) {
     if (!hasExpression(action.with[key])) continue;
-    checker.report('input.not_constant', `"${key}" of "${type.type}" is code and must be written as it is, without \${{ }} expressions; pass values in \`args\` and read them as arguments[0], arguments[1], ...`, action.keyPath(key));
+    checker.report('input.not_constant', `"${key}" of "${type.type}" is code and must be written as it is, without \${{ }} expressions; pass values in \`args\` and read them as arguments[0], arguments[1], ...`, keyPath(action, key));
   }
 }
 
@@ -66,20 +81,30 @@ function shellFamily(shell: unknown): 'sh' | 'other' {
 }
 
 function compileInputs(checker: Checker, type: StepType, action: RawAction, contexts: readonly string[]): ActionParts['fields'] {
-  const input = { ...action.with };
+  const { input, scriptVars } = compileScripts(checker, type, action, contexts);
+  const compiled = compileValue(input, contexts);
+  for (const p of compiled.problems) checker.reportExpressions([{ ...p, path: p.path.slice(1) }], keyPath(action, String(p.path[0])));
+  return { uses: type.type, with: compiled.compiled, scriptVars: scriptVars.length ? scriptVars : undefined };
+}
+
+/** The inputs with each script input compiled (its expressions lifted into variables). */
+function compileScripts(checker: Checker, type: StepType, action: RawAction, contexts: readonly string[]): { input: Record<string, unknown>; scriptVars: ScriptVar[] } {
+  let input = action.with;
   const scriptVars: ScriptVar[] = [];
-  for (const key of type.scriptInputs ?? []) {
+  for (const key of type.scriptInputs ?? NONE) {
     if (typeof input[key] !== 'string') continue;
     const { script, vars, problems } = compileScript(input[key] as string, contexts, shellFamily(input.shell));
-    checker.reportExpressions(problems, action.keyPath(key));
+    if (problems.length) checker.reportExpressions(problems, keyPath(action, key));
+    // The inputs as written stay untouched: the compiled scripts go into a copy.
+    if (input === action.with) input = { ...action.with };
     // A script that did not compile is reported once, here, not again as a plain value below.
     input[key] = problems.length ? '' : script;
     scriptVars.push(...vars);
   }
-  const compiled = compileValue(input, contexts);
-  for (const p of compiled.problems) checker.reportExpressions([{ ...p, path: p.path.slice(1) }], action.keyPath(String(p.path[0])));
-  return { uses: type.type, with: compiled.compiled, scriptVars: scriptVars.length ? scriptVars : undefined };
+  return { input, scriptVars };
 }
+
+const NONE: readonly string[] = [];
 
 function unknownType(checker: Checker, uses: string, path: YamlPath): void {
   const guess = closest(uses, [...builtinSteps.keys(), 'workflow']);
@@ -109,25 +134,25 @@ function checkWorkflowWith(checker: Checker, action: RawAction, path: YamlPath):
   for (const key of Object.keys(action.with)) {
     if (key === 'path' || key === 'inputs') continue;
     const hint = closest(key, ['path', 'inputs']) ? ` Did you mean "${closest(key, ['path', 'inputs'])}"?` : '';
-    checker.report('input.unknown_key', `Unknown key "${key}" in the inputs of "workflow".${hint} Expected one of: path, inputs`, action.keyPath(key), 'key');
+    checker.report('input.unknown_key', `Unknown key "${key}" in the inputs of "workflow".${hint} Expected one of: path, inputs`, keyPath(action, key), 'key');
   }
   if (typeof action.with.path !== 'string') {
     const missing = action.with.path === undefined;
-    const at = !missing ? action.keyPath('path') : action.hasWith ? [...path, 'with'] : [...path, 'uses'];
+    const at = !missing ? keyPath(action, 'path') : action.hasWith ? [...path, 'with'] : [...path, 'uses'];
     checker.report('input.required', 'A `uses: workflow` step needs `with: { path: FILE }`: the sub-workflow to run', at, missing && action.hasWith ? 'key' : 'value');
   } else if (action.with.path.includes('${{')) {
     // The sub-workflow is checked with its caller, before anything runs: its file must be known then.
-    checker.report('input.not_constant', 'The path of a sub-workflow must be a constant file name; expressions are not allowed there', action.keyPath('path'));
+    checker.report('input.not_constant', 'The path of a sub-workflow must be a constant file name; expressions are not allowed there', keyPath(action, 'path'));
   }
   const inputs = action.with.inputs;
   if (inputs !== undefined && !asRecord(inputs)) {
-    checker.report('input.type', `"inputs" must be a mapping of the sub-workflow's input names to values; found ${describeValue(inputs)}`, action.keyPath('inputs'));
+    checker.report('input.type', `"inputs" must be a mapping of the sub-workflow's input names to values; found ${describeValue(inputs)}`, keyPath(action, 'inputs'));
   }
 }
 
 function workflowAction(checker: Checker, action: RawAction, path: YamlPath, contexts: readonly string[]): ActionParts {
   checkWorkflowWith(checker, action, path);
   const inputs = compileValue(asRecord(action.with.inputs) ?? {}, contexts);
-  checker.reportExpressions(inputs.problems, action.keyPath('inputs'));
-  return { fields: { uses: 'workflow', with: inputs.compiled }, workflow: { path: action.keyPath('path'), file: action.with.path, inputs: action.with.inputs } };
+  checker.reportExpressions(inputs.problems, keyPath(action, 'inputs'));
+  return { fields: { uses: 'workflow', with: inputs.compiled }, workflow: { path: keyPath(action, 'path'), file: action.with.path, inputs: action.with.inputs } };
 }

@@ -9,22 +9,13 @@ import { pathToFileURL } from 'node:url';
 import type { StepType } from '../../steps/contract.js';
 import { stepCatalog as builtinSteps } from '../../steps/catalog.js';
 import { WorkflowError, type Problem } from '../errors.js';
-import { loadWorkflowFile, type LoadedDocument, type YamlPath } from '../load/load.js';
-import { asList, asRecord } from './checker.js';
+import { loadWorkflowFile, type LoadedDocument } from '../load/load.js';
+import { asRecord } from './checker.js';
+import type { ModuleUse } from './scan.js';
 
 /** A `uses:` that names a file rather than a registered type. */
 export function isModulePath(uses: string): boolean {
   return uses.startsWith('./') || uses.startsWith('../') || uses.startsWith('/');
-}
-
-function* usesOf(raw: unknown, path: YamlPath): Generator<{ uses: string; path: YamlPath }> {
-  for (const [index, item] of asList(raw).entries()) {
-    const step = asRecord(item);
-    if (!step) continue;
-    if (typeof step.uses === 'string' && isModulePath(step.uses)) yield { uses: step.uses, path: [...path, index, 'uses'] };
-    yield* usesOf(step.steps, [...path, index, 'steps']);
-    yield* usesOf(step.parallel, [...path, index, 'parallel']);
-  }
 }
 
 function contractOf(module: Record<string, unknown>): StepType | undefined {
@@ -76,17 +67,17 @@ export async function loadConfigSteps(dir: string): Promise<{ steps: Map<string,
   return { steps, problems };
 }
 
-/** Loads every custom step module a workflow names, by path or through arq.config.yaml; a module that fails to load is a problem. */
-export async function loadCustomSteps(doc: LoadedDocument): Promise<{ steps: Map<string, StepType>; problems: Problem[] }> {
+/**
+ * Loads every custom step module a workflow names (`modules`, its `uses:` of a file, in document
+ * order: scan.ts), or names through arq.config.yaml; a module that fails to load is a problem.
+ */
+export async function loadCustomSteps(doc: LoadedDocument, modules: readonly ModuleUse[]): Promise<{ steps: Map<string, StepType>; problems: Problem[] }> {
   const { steps, problems } = await loadConfigSteps(dirname(resolve(doc.file)));
-  const data = asRecord(doc.data) ?? {};
-  for (const section of ['steps', 'on_failure', 'finally']) {
-    for (const { uses, path } of usesOf(data[section], [section])) {
-      if (steps.has(uses)) continue;
-      const loaded = await loadOne(resolve(dirname(doc.file), uses));
-      if (typeof loaded === 'string') problems.push({ code: 'step.module', message: loaded, location: doc.locate(path) });
-      else steps.set(uses, loaded);
-    }
+  for (const { uses, path } of modules) {
+    if (steps.has(uses)) continue;
+    const loaded = await loadOne(resolve(dirname(doc.file), uses));
+    if (typeof loaded === 'string') problems.push({ code: 'step.module', message: loaded, location: doc.locate(path) });
+    else steps.set(uses, loaded);
   }
   return { steps, problems };
 }

@@ -2,7 +2,7 @@
 import type { StepNode } from '../model/types.js';
 import type { Checker } from './checker.js';
 import { closest } from './closest.js';
-import type { StepTree, StepList } from './tree.js';
+import type { StepList } from './tree.js';
 
 function needsPath(node: StepNode, index: number): (string | number)[] {
   return typeof node.needs === 'object' && node.needs.length > 0 ? [...node.path, 'needs', index] : [...node.path, 'needs'];
@@ -12,18 +12,22 @@ function checkNames(checker: Checker, list: StepList, rawNeeds: (node: StepNode)
   const ids = list.nodes.map((n) => n.id);
   const known = new Set(ids);
   for (const node of list.nodes) {
-    const single = typeof rawNeeds(node) === 'string';
-    node.needs.forEach((need, i) => {
-      if (known.has(need) && need !== node.id) return;
-      const path = single ? [...node.path, 'needs'] : needsPath(node, i);
-      if (need === node.id) return checker.report('needs.self', `Step "${node.id}" needs itself; a step can only need other steps of its list`, path);
-      const guess = closest(need, ids.filter((id) => id !== node.id));
-      const hint = guess ? ` Did you mean "${guess}"?` : '';
-      const others = ids.filter((id) => id !== node.id);
-      const expected = others.length ? `Expected one of the steps in the same list: ${others.join(', ')}` : 'A step can only need steps of its own list, and this list has no other step';
-      checker.report('needs.unknown', `Unknown step "${need}" in needs.${hint} ${expected}`, path);
-    });
+    for (let i = 0; i < node.needs.length; i++) {
+      const need = node.needs[i]!;
+      if (need !== node.id && known.has(need)) continue;
+      const path = typeof rawNeeds(node) === 'string' ? [...node.path, 'needs'] : needsPath(node, i);
+      if (need === node.id) checker.report('needs.self', `Step "${node.id}" needs itself; a step can only need other steps of its list`, path);
+      else checker.report('needs.unknown', unknownNeed(need, node, ids), path);
+    }
   }
+}
+
+function unknownNeed(need: string, node: StepNode, ids: readonly string[]): string {
+  const others = ids.filter((id) => id !== node.id);
+  const guess = closest(need, others);
+  const hint = guess ? ` Did you mean "${guess}"?` : '';
+  const expected = others.length ? `Expected one of the steps in the same list: ${others.join(', ')}` : 'A step can only need steps of its own list, and this list has no other step';
+  return `Unknown step "${need}" in needs.${hint} ${expected}`;
 }
 
 /**
@@ -42,13 +46,12 @@ export function findCycle(nodes: readonly { readonly id: string; readonly needs:
     state.set(start.id, 1);
     while (stack.length) {
       const top = stack[stack.length - 1]!;
-      const needs = byId.get(top.id)!.needs.filter((n) => byId.has(n) && n !== top.id);
-      if (top.next >= needs.length) {
+      const dep = nextNeed(byId, top);
+      if (dep === undefined) {
         state.set(top.id, 2);
         stack.pop();
         continue;
       }
-      const dep = needs[top.next++]!;
       if (state.get(dep) === 1) {
         const from = stack.findIndex((f) => f.id === dep);
         return [...stack.slice(from).map((f) => f.id), dep];
@@ -62,18 +65,30 @@ export function findCycle(nodes: readonly { readonly id: string; readonly needs:
   return undefined;
 }
 
-/** Checks every list that is a DAG. */
-export function checkNeeds(checker: Checker, tree: StepTree, nodes: Iterable<StepNode>, rawNeeds: (node: StepNode) => unknown): void {
-  const lists = new Set<StepList>();
-  for (const node of nodes) {
-    const list = tree.positionOf(node)?.list;
-    if (!list) continue;
-    if (list.kind !== 'dag' && node.needs.length) {
-      checker.report('needs.not_in_dag', '"needs" cannot be used on a branch of a parallel block, where every branch starts at once; put steps that depend on each other in a steps: list', [...node.path, 'needs'], 'key');
-    }
-    if (list.kind === 'dag') lists.add(list);
+/** The next need of a frame that names another step of the list (advancing `frame.next`), or undefined. */
+function nextNeed(byId: ReadonlyMap<string, { readonly needs: readonly string[] }>, frame: { id: string; next: number }): string | undefined {
+  const needs = byId.get(frame.id)!.needs;
+  while (frame.next < needs.length) {
+    const need = needs[frame.next++]!;
+    if (byId.has(need) && need !== frame.id) return need;
   }
-  for (const list of lists) {
+  return undefined;
+}
+
+/** The lists to check, as the step builder found them (in the order of its steps). */
+export interface NeedsSites {
+  /** Every list that is a DAG. */
+  readonly dags: Iterable<StepList>;
+  /** The steps with `needs:` in a list that is no DAG: a parallel block's branches. */
+  readonly outsideDag: Iterable<StepNode>;
+}
+
+/** Checks every list that is a DAG, and that no other list has `needs:`. */
+export function checkNeeds(checker: Checker, sites: NeedsSites, rawNeeds: (node: StepNode) => unknown): void {
+  for (const node of sites.outsideDag) {
+    checker.report('needs.not_in_dag', '"needs" cannot be used on a branch of a parallel block, where every branch starts at once; put steps that depend on each other in a steps: list', [...node.path, 'needs'], 'key');
+  }
+  for (const list of sites.dags) {
     checkNames(checker, list, rawNeeds);
     const cycle = findCycle(list.nodes);
     if (cycle) {

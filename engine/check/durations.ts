@@ -18,9 +18,10 @@ export function checkDuration(checker: Checker, raw: unknown, path: YamlPath, mi
 
 /** Checks `timeout:` and `retry:` durations of a step or of `defaults:`. */
 export function checkDurations(checker: Checker, owner: Record<string, unknown>, path: YamlPath): void {
-  checkDuration(checker, owner.timeout, [...path, 'timeout'], 1);
+  // Paths are built only for a duration that is there: most steps have none.
+  if (owner.timeout !== undefined) checkDuration(checker, owner.timeout, [...path, 'timeout'], 1);
   const retry = asRecord(owner.retry);
   if (!retry) return;
-  checkDuration(checker, retry.backoff, [...path, 'retry', 'backoff']);
-  checkDuration(checker, retry.max_delay, [...path, 'retry', 'max_delay']);
+  if (retry.backoff !== undefined) checkDuration(checker, retry.backoff, [...path, 'retry', 'backoff']);
+  if (retry.max_delay !== undefined) checkDuration(checker, retry.max_delay, [...path, 'retry', 'max_delay']);
 }

@@ -35,9 +35,10 @@ export function checkPermissions(checker: Checker, nodes: Iterable<StepNode>, gr
   for (const node of nodes) {
     if (node.kind !== 'action' || node.uses === undefined) continue;
     const type = node.custom ?? builtinSteps.get(node.uses);
+    if (type?.permission === undefined) continue;
     const withKeys = Object.keys(asRecord(valueAt(checker.doc.data, [...node.path, 'with'])) ?? {});
-    if (!type || !needsPermission(type, withKeys) || granted.includes(type.permission!.name)) continue;
-    const { name, when } = type.permission!;
+    if (!needsPermission(type, withKeys) || granted.includes(type.permission.name)) continue;
+    const { name, when } = type.permission;
     const what = when === undefined ? `"${node.uses}"` : `"${node.uses}" with ${when.map((key) => `\`${key}\``).join(' or ')}`;
     checker.report('permission.missing', `Step "${node.id}" uses ${what}, which ${WHAT_IT_ALLOWS[name]}: allow it with \`permissions: { ${name}: true }\` at the top of the workflow`, [...node.path, 'uses']);
   }

@@ -7,11 +7,12 @@ import { closest } from './closest.js';
 import { unreachable, visibleFromOutputs, type Unreachable } from './reach.js';
 import type { StepTree } from './tree.js';
 
-export interface RefSite {
-  readonly value: CompiledValue | undefined;
-  readonly path: YamlPath;
+/** Where a value is written: `base`, then `key` when there is one (paths are built only for a problem). */
+interface RefSite {
+  readonly base: YamlPath;
+  readonly key: string | undefined;
   /** Refs in a composite's `outputs:` may read its inner steps. */
-  readonly outputsOf?: StepNode;
+  readonly outputsOf: StepNode | undefined;
 }
 
 /** A step as messages call it: by id, or for a step without one, by what it runs. */
@@ -49,21 +50,26 @@ export class RefChecker {
     private readonly byId: ReadonlyMap<string, StepNode>,
   ) {}
 
-  check(from: StepNode, site: RefSite): void {
-    if (site.value === undefined) return;
-    for (const ref of stepRefs(site.value)) this.checkRef(from, site, ref);
+  /** Checks the refs of `value` read by `from`; `outputsOf` is the composite step whose `outputs:` it is. */
+  check(from: StepNode, value: CompiledValue | undefined, base: YamlPath, key?: string, outputsOf?: StepNode): void {
+    if (value === undefined || value.kind === 'const') return;
+    for (const ref of stepRefs(value)) this.checkRef(from, { base, key, outputsOf }, ref);
   }
 
   private checkRef(from: StepNode, site: RefSite, ref: StepRef): void {
-    const location = this.checker.doc.locateInString([...site.path, ...ref.path], ref.offset);
     const target = this.byId.get(ref.id);
     if (!target) {
-      this.checker.problems.push({ code: 'ref.unknown_step', message: this.unknown(ref.id), location });
+      this.report('ref.unknown_step', this.unknown(ref.id), site, ref);
       return;
     }
     if (site.outputsOf && visibleFromOutputs(this.tree, target, site.outputsOf)) return;
     const why = unreachable(this.tree, target, from, this.byId);
-    if (why) this.checker.problems.push({ code: 'ref.unreachable', message: explainUnreachable(target, from, why), location });
+    if (why) this.report('ref.unreachable', explainUnreachable(target, from, why), site, ref);
+  }
+
+  private report(code: string, message: string, site: RefSite, ref: StepRef): void {
+    const path = site.key === undefined ? [...site.base, ...ref.path] : [...site.base, site.key, ...ref.path];
+    this.checker.problems.push({ code, message, location: this.checker.doc.locateInString(path, ref.offset) });
   }
 
   private unknown(id: string): string {

@@ -24,9 +24,20 @@ export interface Defaults {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type DraftStep = Mutable<StepNode> & { pendingWorkflow?: { path: YamlPath; file: unknown; inputs: unknown } };
 
+/** The keys that say what a step runs: a step has exactly one of them. */
+const BODIES = ['run', 'uses', 'steps', 'parallel'] as const;
+
+/** A list with one `needs:` among its steps is a DAG. */
+function isDag(items: readonly unknown[]): boolean {
+  for (const item of items) if (asRecord(item)?.needs !== undefined) return true;
+  return false;
+}
+
 export class StepBuilder {
+  /** Every step by id, in document order; a step whose id was taken is left out. */
   readonly byId = new Map<string, DraftStep>();
-  readonly firstSeen = new Map<string, YamlPath>();
+  /** For dag.ts, in the order of `byId`: each DAG list (at its first step), and the steps elsewhere with `needs:`. */
+  readonly needs = { dags: new Set<StepList>(), outsideDag: [] as DraftStep[] };
   readonly subworkflows: DraftStep[] = [];
   private generated = 0;
   private blocks = 0;
@@ -43,30 +54,44 @@ export class StepBuilder {
   /** Builds a list of steps owned by `owner` (a composite step or a root section). */
   buildBlock(raw: unknown, path: YamlPath, owner: DraftStep, contexts: readonly string[]): Block {
     const items = asList(raw);
-    const dag = items.some((item) => asRecord(item)?.needs !== undefined);
-    const list: StepList = { kind: dag ? 'dag' : 'chain', owner, nodes: [] };
-    items.forEach((item, index) => {
-      const node = this.buildStep(item, [...path, index], contexts);
-      if (!node) return;
-      this.tree.place(node, list, list.nodes.length);
-      list.nodes.push(node);
-    });
+    const dag = isDag(items);
+    const list = this.tree.list(dag ? 'dag' : 'chain', owner);
+    for (let index = 0; index < items.length; index++) this.addStep(items[index], [...path, index], list, contexts);
     return { name: `block${++this.blocks}`, steps: list.nodes, dag };
   }
 
-  private buildStep(raw: unknown, path: YamlPath, contexts: readonly string[]): DraftStep | undefined {
+  /** Builds a step and appends it to `list`; undefined when it is no step at all. */
+  private addStep(raw: unknown, path: YamlPath, list: StepList, contexts: readonly string[]): DraftStep | undefined {
+    const node = this.buildStep(raw, path, list, contexts);
+    if (node) list.nodes.push(node);
+    return node;
+  }
+
+  private buildStep(raw: unknown, path: YamlPath, list: StepList, contexts: readonly string[]): DraftStep | undefined {
     const step = asRecord(raw);
     if (!step) return undefined;
     const kind = this.kindOf(step, path);
     if (!kind) return undefined;
     const node = this.common(step, path, kind, contexts);
-    this.register(node, step, path);
+    this.register(node, path, list);
     this.fillKind(node, step, path, contexts);
     return node;
   }
 
   private kindOf(step: Record<string, unknown>, path: YamlPath): StepKind | undefined {
-    const bodies = ['run', 'uses', 'steps', 'parallel'].filter((key) => step[key] !== undefined);
+    const body = soleBody(step);
+    if (body === undefined) return this.noSoleBody(step, path);
+    if (step.foreach !== undefined && body === 'parallel') {
+      this.checker.report('step.foreach_parallel', 'foreach: runs its body once per item; give the body as run:, uses: or steps:, not parallel:', [...path, 'parallel'], 'key');
+      return undefined;
+    }
+    if (step.foreach !== undefined) return 'foreach';
+    return body === 'steps' ? 'sequence' : body === 'parallel' ? 'parallel' : 'action';
+  }
+
+  /** Reports a step with no body, or with several. */
+  private noSoleBody(step: Record<string, unknown>, path: YamlPath): undefined {
+    const bodies = BODIES.filter((key) => step[key] !== undefined);
     if (bodies.length === 0) {
       const which = typeof step.id === 'string' ? `Step "${step.id}"` : 'This step';
       this.checker.report('step.no_body', `${which} has nothing to run; expected one of run:, uses:, steps: or parallel:`, path);
@@ -74,14 +99,8 @@ export class StepBuilder {
     }
     if (bodies.length > 1) {
       this.checker.report('step.many_bodies', `A step takes only one of run:, uses:, steps: or parallel:; found ${bodies.map((b) => `${b}:`).join(' and ')}`, [...path, bodies[1]!], 'key');
-      return undefined;
     }
-    if (step.foreach !== undefined && bodies[0] === 'parallel') {
-      this.checker.report('step.foreach_parallel', 'foreach: runs its body once per item; give the body as run:, uses: or steps:, not parallel:', [...path, 'parallel'], 'key');
-      return undefined;
-    }
-    if (step.foreach !== undefined) return 'foreach';
-    return bodies[0] === 'steps' ? 'sequence' : bodies[0] === 'parallel' ? 'parallel' : 'action';
+    return undefined;
   }
 
   private nextId(): string {
@@ -99,7 +118,7 @@ export class StepBuilder {
       id, named, kind, path,
       label: typeof step.name === 'string' ? step.name : named ? id : labelOf(step),
       continueOnError: typeof step.continue_on_error === 'boolean' ? step.continue_on_error : (isAction && this.defaults.continueOnError) || false,
-      needs: typeof step.needs === 'string' ? [step.needs] : asList(step.needs).filter((n): n is string => typeof n === 'string'),
+      needs: needsOf(step.needs),
       timeoutMs: durationOf(step.timeout) ?? (isAction ? this.defaults.timeoutMs : undefined),
       retry: retryOf(step.retry) ?? (isAction ? this.defaults.retry : undefined),
     };
@@ -110,19 +129,24 @@ export class StepBuilder {
     return node;
   }
 
-  private register(node: DraftStep, step: Record<string, unknown>, path: YamlPath): void {
-    const first = this.firstSeen.get(node.id);
+  /**
+   * Only a step with an `id:` can take an id already used: the ids arq makes up skip every id
+   * written in the file (workflow.ts collects them first).
+   */
+  private register(node: DraftStep, path: YamlPath, list: StepList): void {
+    const first = this.byId.get(node.id);
     if (first) {
-      const at = this.checker.doc.locate(first);
+      const at = this.checker.doc.locate([...first.path, 'id']);
       this.checker.report('step.duplicate_id', `Duplicate step id "${node.id}": already used at line ${at.line}, column ${at.column}; step ids must be unique in the whole workflow`, [...path, 'id']);
       return;
     }
-    if (step.id !== undefined) this.firstSeen.set(node.id, [...path, 'id']);
     // arq names the inline body of a foreach `ID__item`: a user id of that form could clash with it.
     if (node.named && isItemBodyId(node.id)) {
       this.checker.report('step.reserved_id', `Step id "${node.id}" is reserved: ids ending in "__item" name the body of a foreach step`, [...path, 'id']);
     }
     this.byId.set(node.id, node);
+    if (list.kind === 'dag') this.needs.dags.add(list);
+    else if (node.needs.length) this.needs.outsideDag.push(node);
   }
 
   private fillKind(node: DraftStep, step: Record<string, unknown>, path: YamlPath, contexts: readonly string[]): void {
@@ -138,29 +162,25 @@ export class StepBuilder {
 
   /** Each branch is a block of one step; the branches sit side by side in one parallel list. */
   private buildBranches(raw: unknown, path: YamlPath, owner: DraftStep, contexts: readonly string[]): Block[] {
-    const list: StepList = { kind: 'parallel', owner, nodes: [] };
+    const list = this.tree.list('parallel', owner);
     const branches: Block[] = [];
-    asList(raw).forEach((item, index) => {
-      const node = this.buildStep(item, [...path, index], contexts);
-      if (!node) return;
-      this.tree.place(node, list, list.nodes.length);
-      list.nodes.push(node);
-      branches.push({ name: `block${++this.blocks}`, steps: [node], dag: false });
-    });
+    const items = asList(raw);
+    for (let index = 0; index < items.length; index++) {
+      const node = this.addStep(items[index], [...path, index], list, contexts);
+      if (node) branches.push({ name: `block${++this.blocks}`, steps: [node], dag: false });
+    }
     return branches;
   }
 
   private rejectMisplaced(kind: StepKind, step: Record<string, unknown>, path: YamlPath): void {
-    const allowed: Record<string, boolean> = {
-      with: step.uses !== undefined, shell: step.run !== undefined, cwd: step.run !== undefined,
-      concurrency: kind === 'foreach', needs: true,
-    };
-    const owners: Record<string, string> = { with: 'uses:', shell: 'run:', cwd: 'run:', concurrency: 'foreach:' };
-    for (const key of Object.keys(owners)) {
-      if (step[key] !== undefined && !allowed[key]) {
-        this.checker.report('step.misplaced_key', `"${key}" only applies to a step with ${owners[key]}`, [...path, key], 'key');
-      }
-    }
+    if (step.with !== undefined && step.uses === undefined) this.misplaced('with', 'uses:', path);
+    if (step.shell !== undefined && step.run === undefined) this.misplaced('shell', 'run:', path);
+    if (step.cwd !== undefined && step.run === undefined) this.misplaced('cwd', 'run:', path);
+    if (step.concurrency !== undefined && kind !== 'foreach') this.misplaced('concurrency', 'foreach:', path);
+  }
+
+  private misplaced(key: string, owner: string, path: YamlPath): void {
+    this.checker.report('step.misplaced_key', `"${key}" only applies to a step with ${owner}`, [...path, key], 'key');
   }
 
   private fillForeach(node: DraftStep, step: Record<string, unknown>, path: YamlPath, contexts: readonly string[]): void {
@@ -175,8 +195,7 @@ export class StepBuilder {
     const { timeoutMs, retry, continueOnError = false } = this.defaults;
     const body: DraftStep = { id: itemBodyId(node.id), named: false, kind: 'action', label: node.label, path, continueOnError, needs: [], timeoutMs, retry };
     this.fillAction(body, step, path, itemContexts);
-    const list: StepList = { kind: 'chain', owner: node, nodes: [body] };
-    this.tree.place(body, list, 0);
+    this.tree.list('chain', node).nodes.push(body);
     node.body = { name: `block${++this.blocks}`, steps: [body], dag: false };
   }
 
@@ -197,6 +216,21 @@ export class StepBuilder {
     this.checker.reportExpressions(problems, path);
     return compiled;
   }
+}
+
+/** The one key of BODIES a step has, or undefined when it has none or several. */
+function soleBody(step: Record<string, unknown>): (typeof BODIES)[number] | undefined {
+  // Read by name, not in a loop over BODIES: this runs for every step.
+  const { run, uses, steps, parallel } = step;
+  const count = Number(run !== undefined) + Number(uses !== undefined) + Number(steps !== undefined) + Number(parallel !== undefined);
+  if (count !== 1) return undefined;
+  return run !== undefined ? 'run' : uses !== undefined ? 'uses' : steps !== undefined ? 'steps' : 'parallel';
+}
+
+/** `needs: x` reads as `[x]`; anything but a string in a list is a schema problem, left out here. */
+function needsOf(raw: unknown): string[] {
+  if (typeof raw === 'string') return [raw];
+  return Array.isArray(raw) ? raw.filter((n): n is string => typeof n === 'string') : [];
 }
 
 function labelOf(step: Record<string, unknown>): string {

@@ -16,15 +16,21 @@ export interface Position {
 
 /** The shape of the workflow, for reachability: which steps have surely finished before another starts. */
 export class StepTree {
-  private readonly positions = new Map<StepNode, Position>();
+  private readonly lists: StepList[] = [];
+  /** Built on the first question, once every list is complete: most workflows never ask. */
+  private positions: Map<StepNode, Position> | undefined;
   /** The root list: [main, on_failure, finally, outputs] as pseudo-steps in order. */
-  readonly root: StepList = { kind: 'root', nodes: [] };
+  readonly root: StepList = this.list('root');
 
-  place(node: StepNode, list: StepList, index: number): void {
-    this.positions.set(node, { list, index });
+  /** A new list of the tree; its steps are pushed onto `nodes` as they are built. */
+  list(kind: ListKind, owner?: StepNode): StepList {
+    const list: StepList = { kind, owner, nodes: [] };
+    this.lists.push(list);
+    return list;
   }
 
   positionOf(node: StepNode): Position | undefined {
+    this.positions ??= this.index();
     return this.positions.get(node);
   }
 
@@ -35,5 +41,11 @@ export class StepTree {
       chain.push(owner);
     }
     return chain;
+  }
+
+  private index(): Map<StepNode, Position> {
+    const positions = new Map<StepNode, Position>();
+    for (const list of this.lists) list.nodes.forEach((node, index) => positions.set(node, { list, index }));
+    return positions;
   }
 }

@@ -14,6 +14,7 @@ import { checkDurations } from './durations.js';
 import { checkPermissions, grantedPermissions } from './permissions.js';
 import { buildInputs, buildSecrets } from './inputs.js';
 import { RefChecker } from './refs.js';
+import { scanSteps } from './scan.js';
 import { checkSchedules } from './schedule.js';
 import { schemaIssues } from './schema-errors.js';
 import { BASE_CONTEXTS, durationOf, retryOf, StepBuilder, type DraftStep, type Defaults } from './steps.js';
@@ -35,16 +36,6 @@ function checkSchema(checker: Checker, data: unknown): void {
   for (const issue of schemaIssues(validate.errors ?? [], data)) checker.report(issue.code, issue.message, issue.path, issue.where);
 }
 
-function collectIds(raw: unknown, ids: Set<string>): void {
-  for (const item of asList(raw)) {
-    const step = asRecord(item);
-    if (!step) continue;
-    if (typeof step.id === 'string') ids.add(step.id);
-    collectIds(step.steps, ids);
-    collectIds(step.parallel, ids);
-  }
-}
-
 function defaultsOf(raw: Record<string, unknown>): Defaults {
   const d = asRecord(raw.defaults) ?? {};
   return {
@@ -57,7 +48,6 @@ function defaultsOf(raw: Record<string, unknown>): Defaults {
 
 function section(tree: StepTree, id: string): DraftStep {
   const node: DraftStep = { id, named: false, label: id, path: [], kind: 'sequence', continueOnError: false, needs: [] };
-  tree.place(node, tree.root, tree.root.nodes.length);
   tree.root.nodes.push(node);
   return node;
 }
@@ -65,14 +55,14 @@ function section(tree: StepTree, id: string): DraftStep {
 function checkRefs(checker: Checker, builder: StepBuilder, sections: { outputs: DraftStep }, outputs: Workflow['outputs']): void {
   const refs = new RefChecker(checker, builder.tree, builder.byId);
   for (const node of builder.byId.values()) {
-    refs.check(node, { value: node.if?.value, path: [...node.path, 'if'] });
-    refs.check(node, { value: node.env, path: [...node.path, 'env'] });
-    refs.check(node, { value: node.foreach, path: [...node.path, 'foreach'] });
-    refs.check(node, { value: node.with, path: node.uses === 'shell' && node.path.length ? node.path : [...node.path, 'with'] });
-    for (const v of node.scriptVars ?? []) refs.check(node, { value: v.value, path: [...node.path, 'run'] });
-    refs.check(node, { value: node.outputs, path: [...node.path, 'outputs'], outputsOf: node });
+    refs.check(node, node.if?.value, node.path, 'if');
+    refs.check(node, node.env, node.path, 'env');
+    refs.check(node, node.foreach, node.path, 'foreach');
+    refs.check(node, node.with, node.path, node.uses === 'shell' && node.path.length ? undefined : 'with');
+    if (node.scriptVars) for (const v of node.scriptVars) refs.check(node, v.value, node.path, 'run');
+    refs.check(node, node.outputs, node.path, 'outputs', node);
   }
-  refs.check(sections.outputs, { value: outputs, path: ['outputs'] });
+  refs.check(sections.outputs, outputs, ['outputs']);
 }
 
 function nameOf(file: string, raw: Record<string, unknown>): string {
@@ -84,12 +74,11 @@ export async function checkWorkflow(doc: LoadedDocument, options: CheckOptions =
   const checker = new Checker(doc);
   checkSchema(checker, doc.data);
   const raw = asRecord(doc.data) ?? {};
-  const userIds = new Set<string>();
-  for (const key of ['steps', 'on_failure', 'finally']) collectIds(raw[key], userIds);
+  const scan = scanSteps(raw);
   const tree = new StepTree();
-  const custom = await loadCustomSteps(doc);
+  const custom = await loadCustomSteps(doc, scan.modules);
   checker.problems.push(...custom.problems);
-  const builder = new StepBuilder(checker, tree, defaultsOf(raw), userIds, custom.steps);
+  const builder = new StepBuilder(checker, tree, defaultsOf(raw), scan.ids, custom.steps);
   checkDurations(checker, asRecord(raw.defaults) ?? {}, ['defaults']);
   const sections = { main: section(tree, '#main'), onFailure: section(tree, '#on_failure'), finally: section(tree, '#finally'), outputs: section(tree, '#outputs') };
   const main: Block = builder.buildBlock(raw.steps, ['steps'], sections.main, BASE_CONTEXTS);
@@ -97,7 +86,7 @@ export async function checkWorkflow(doc: LoadedDocument, options: CheckOptions =
   const fin = builder.buildBlock(raw.finally, ['finally'], sections.finally, BASE_CONTEXTS);
   const outputs = raw.outputs === undefined ? undefined : builder.value(raw.outputs, ['outputs'], BASE_CONTEXTS);
   const env = raw.env === undefined ? undefined : builder.value(raw.env, ['env'], BASE_CONTEXTS.filter((c) => c !== 'env' && c !== 'steps'));
-  checkNeeds(checker, tree, builder.byId.values(), (node) => rawNeedsOf(doc, node));
+  checkNeeds(checker, builder.needs, (node) => rawNeedsOf(doc, node));
   checkRefs(checker, builder, sections, outputs);
   checkStepTools(checker, builder.byId.values(), custom.steps);
   const agents = buildAgents(checker, raw.agents, custom.steps);

@@ -38,6 +38,8 @@ export function compileScript(
   /** `sh` (sh and bash) follows the shell's quoting; `other` (python, node, ...) only names the variable. */
   shell: 'sh' | 'other' = 'sh',
 ): { script: string; vars: ScriptVar[]; problems: ExprProblem[] } {
+  // Without `${{` there is nothing to lift: most scripts are taken as written.
+  if (!text.includes('${{')) return { script: text, vars: [], problems: [] };
   const env: CompileEnv = { contexts, problems: [] };
   const split = splitTemplate(text);
   if (!split.ok) {

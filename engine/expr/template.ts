@@ -18,34 +18,73 @@ export function compileValue(
   value: unknown,
   contexts: readonly string[],
 ): { compiled: CompiledValue; problems: ExprProblem[] } {
-  const env: CompileEnv = { contexts, problems: [] };
-  return { compiled: compileNode(value, [], env), problems: env.problems };
+  const env: ValueEnv = { contexts, problems: [], path: [] };
+  return { compiled: compileNode(value, env), problems: env.problems };
 }
 
-function compileNode(value: unknown, path: ValuePath, env: CompileEnv): CompiledValue {
-  if (typeof value === 'string') return compileString(value, path, env);
-  if (Array.isArray(value)) return compileArray(value, path, env);
-  if (isPlainObject(value)) return compileObject(value, path, env);
+/**
+ * `path` is where the node being compiled sits, kept as one stack for the whole walk: a string
+ * with an expression copies it, a constant (most values) costs no path at all.
+ */
+interface ValueEnv extends CompileEnv {
+  readonly path: ValuePath;
+}
+
+function compileNode(value: unknown, env: ValueEnv): CompiledValue {
+  if (typeof value === 'string') return compileString(value, env);
+  if (Array.isArray(value)) return compileArray(value, env);
+  if (isPlainObject(value)) return compileObject(value, env);
   return { kind: 'const', value };
 }
 
-function compileArray(value: readonly unknown[], path: ValuePath, env: CompileEnv): CompiledValue {
-  const items = value.map((item, index) => compileNode(item, [...path, index], env));
-  if (!items.every(isConstNode)) return { kind: 'array', items };
-  return { kind: 'const', value: items.map((item) => item.value) };
+function compileChild(value: unknown, key: string | number, env: ValueEnv): CompiledValue {
+  env.path.push(key);
+  const compiled = compileNode(value, env);
+  env.path.pop();
+  return compiled;
+}
+
+function compileArray(value: readonly unknown[], env: ValueEnv): CompiledValue {
+  const items: CompiledValue[] = [];
+  let constant = true;
+  for (let index = 0; index < value.length; index++) {
+    const item = compileChild(value[index], index, env);
+    items.push(item);
+    constant &&= item.kind === 'const';
+  }
+  if (!constant) return { kind: 'array', items };
+  return { kind: 'const', value: items.map((item) => (item as ConstNode).value) };
 }
 
 /** Keys are taken literally: an expression in a key is not evaluated. */
-function compileObject(value: Record<string, unknown>, path: ValuePath, env: CompileEnv): CompiledValue {
-  const entries = Object.entries(value).map(
-    ([key, item]) => [key, compileNode(item, [...path, key], env)] as const,
-  );
-  if (!entries.every(([, item]) => isConstNode(item))) return { kind: 'object', entries };
-  return { kind: 'const', value: Object.fromEntries(entries.map(([key, item]) => [key, constValue(item)])) };
+function compileObject(value: Record<string, unknown>, env: ValueEnv): CompiledValue {
+  const keys = Object.keys(value);
+  const items: CompiledValue[] = [];
+  let constant = true;
+  for (const key of keys) {
+    const item = compileChild(value[key], key, env);
+    items.push(item);
+    constant &&= item.kind === 'const';
+  }
+  if (!constant) return { kind: 'object', entries: keys.map((key, i) => [key, items[i]!] as const) };
+  return { kind: 'const', value: constObject(keys, items as ConstNode[]) };
 }
 
-function compileString(value: string, path: ValuePath, env: CompileEnv): CompiledValue {
+/** A new object of the constants' values (as Object.fromEntries builds it: `__proto__` is a plain key). */
+function constObject(keys: readonly string[], items: readonly ConstNode[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (key === '__proto__') Object.defineProperty(out, key, { value: items[i]!.value, writable: true, enumerable: true, configurable: true });
+    else out[key] = items[i]!.value;
+  }
+  return out;
+}
+
+function compileString(value: string, env: ValueEnv): CompiledValue {
   if (!value.includes('${{')) return { kind: 'const', value };
+  // The expressions and problems of one string share the copy of its path.
+  const path = [...env.path];
   const split = splitTemplate(value);
   if (!split.ok) {
     env.problems.push({ path, offset: split.offset, message: split.message, expression: split.text });
@@ -126,9 +165,10 @@ export function isConstant(compiled: CompiledValue): boolean {
 
 /** Every literal `steps.<id>` access, with where its expression sits. */
 export function stepRefs(compiled: CompiledValue): StepRef[] {
-  return [...expressionsOf(compiled)].flatMap((expr) =>
-    expr.facts.stepIds.map((id) => ({ id, path: expr.path, offset: expr.offset })),
-  );
+  const refs: StepRef[] = [];
+  if (compiled.kind === 'const') return refs;
+  for (const expr of expressionsOf(compiled)) for (const id of expr.facts.stepIds) refs.push({ id, path: expr.path, offset: expr.offset });
+  return refs;
 }
 
 /** The contexts any expression inside reads, named as declared at compile time. */
@@ -154,14 +194,6 @@ export function* expressionsOf(compiled: CompiledValue): Generator<CompiledExpr>
       for (const [, item] of compiled.entries) yield* expressionsOf(item);
       break;
   }
-}
-
-function isConstNode(node: CompiledValue): node is ConstNode {
-  return node.kind === 'const';
-}
-
-function constValue(node: CompiledValue): unknown {
-  return node.kind === 'const' ? node.value : undefined;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
