@@ -9,9 +9,19 @@ import { closest } from './closest.js';
 import { isModulePath } from './custom.js';
 import { describeValue, schemaIssues } from './schema-errors.js';
 
-export interface ActionParts {
-  readonly fields: { uses?: string; with?: CompiledValue; scriptVars?: ScriptVar[]; custom?: StepType };
-  readonly workflow?: { path: YamlPath; file: unknown; inputs: unknown };
+/** The fields of a step an action fills in, set in this order (the model's key order). */
+export interface ActionFields {
+  uses?: string;
+  with?: CompiledValue;
+  scriptVars?: readonly ScriptVar[];
+  custom?: StepType;
+}
+
+/** A `uses: workflow` step: its sub-workflow is checked once the whole workflow is built. */
+export interface PendingWorkflow {
+  readonly path: YamlPath;
+  readonly file: unknown;
+  readonly inputs: unknown;
 }
 
 interface RawAction {
@@ -80,18 +90,21 @@ function shellFamily(shell: unknown): 'sh' | 'other' {
   return shell === undefined || shell === 'sh' || shell === 'bash' ? 'sh' : 'other';
 }
 
-function compileInputs(checker: Checker, type: StepType, action: RawAction, contexts: readonly string[]): ActionParts['fields'] {
-  const { input, scriptVars } = compileScripts(checker, type, action, contexts);
+/** Sets `with` and `scriptVars` of the step. */
+function compileInputs(node: ActionFields, checker: Checker, type: StepType, action: RawAction, contexts: readonly string[]): void {
+  let input = action.with;
+  let scriptVars: ScriptVar[] | undefined;
+  if (type.scriptInputs) input = compileScripts(checker, type.scriptInputs, action, contexts, (scriptVars = []));
   const compiled = compileValue(input, contexts);
   for (const p of compiled.problems) checker.reportExpressions([{ ...p, path: p.path.slice(1) }], keyPath(action, String(p.path[0])));
-  return { uses: type.type, with: compiled.compiled, scriptVars: scriptVars.length ? scriptVars : undefined };
+  node.with = compiled.compiled;
+  node.scriptVars = scriptVars?.length ? scriptVars : undefined;
 }
 
-/** The inputs with each script input compiled (its expressions lifted into variables). */
-function compileScripts(checker: Checker, type: StepType, action: RawAction, contexts: readonly string[]): { input: Record<string, unknown>; scriptVars: ScriptVar[] } {
+/** The inputs with each script input compiled, its expressions lifted into `scriptVars`. */
+function compileScripts(checker: Checker, keys: readonly string[], action: RawAction, contexts: readonly string[], scriptVars: ScriptVar[]): Record<string, unknown> {
   let input = action.with;
-  const scriptVars: ScriptVar[] = [];
-  for (const key of type.scriptInputs ?? NONE) {
+  for (const key of keys) {
     if (typeof input[key] !== 'string') continue;
     const { script, vars, problems } = compileScript(input[key] as string, contexts, shellFamily(input.shell));
     if (problems.length) checker.reportExpressions(problems, keyPath(action, key));
@@ -101,10 +114,8 @@ function compileScripts(checker: Checker, type: StepType, action: RawAction, con
     input[key] = problems.length ? '' : script;
     scriptVars.push(...vars);
   }
-  return { input, scriptVars };
+  return input;
 }
-
-const NONE: readonly string[] = [];
 
 function unknownType(checker: Checker, uses: string, path: YamlPath): void {
   const guess = closest(uses, [...builtinSteps.keys(), 'workflow']);
@@ -112,22 +123,26 @@ function unknownType(checker: Checker, uses: string, path: YamlPath): void {
   checker.report('step.unknown_type', `Unknown step type "${uses}".${hint} Run \`arq steps\` to list the step types`, [...path, 'uses']);
 }
 
-/** Checks and compiles one action step. */
-export function buildAction(checker: Checker, step: Record<string, unknown>, path: YamlPath, contexts: readonly string[], defaultShell?: string, custom: ReadonlyMap<string, StepType> = new Map()): ActionParts {
+/** Checks and compiles one action step into `node`; returns its sub-workflow, for `uses: workflow`. */
+export function buildAction(node: ActionFields, checker: Checker, step: Record<string, unknown>, path: YamlPath, contexts: readonly string[], defaultShell?: string, custom: ReadonlyMap<string, StepType> = new Map()): PendingWorkflow | undefined {
   // A `run:` or `uses:` that is not a string is already a schema problem: there is no type to check.
-  if (typeof step.run !== 'string' && typeof step.uses !== 'string') return { fields: {} };
+  if (typeof step.run !== 'string' && typeof step.uses !== 'string') return undefined;
   const action = rawAction(step, path, defaultShell);
-  if (action.uses === 'workflow') return workflowAction(checker, action, path, contexts);
+  if (action.uses === 'workflow') return workflowAction(node, checker, action, path, contexts);
   const type = custom.get(action.uses) ?? builtinSteps.get(action.uses);
   if (!type) {
     // A module that did not load was reported where it was loaded.
     if (!isModulePath(action.uses)) unknownType(checker, action.uses, path);
-    return { fields: { uses: action.uses } };
+    node.uses = action.uses;
+    return undefined;
   }
   if (step.with === undefined || asRecord(step.with)) checkInputs(checker, type, action);
   checkConstantInputs(checker, type, action);
-  const fields = compileInputs(checker, type, action, contexts);
-  return { fields: custom.has(action.uses) ? { ...fields, uses: action.uses, custom: type } : fields };
+  const isCustom = custom.has(action.uses);
+  node.uses = isCustom ? action.uses : type.type;
+  compileInputs(node, checker, type, action, contexts);
+  if (isCustom) node.custom = type;
+  return undefined;
 }
 
 function checkWorkflowWith(checker: Checker, action: RawAction, path: YamlPath): void {
@@ -150,9 +165,11 @@ function checkWorkflowWith(checker: Checker, action: RawAction, path: YamlPath):
   }
 }
 
-function workflowAction(checker: Checker, action: RawAction, path: YamlPath, contexts: readonly string[]): ActionParts {
+function workflowAction(node: ActionFields, checker: Checker, action: RawAction, path: YamlPath, contexts: readonly string[]): PendingWorkflow {
   checkWorkflowWith(checker, action, path);
   const inputs = compileValue(asRecord(action.with.inputs) ?? {}, contexts);
   checker.reportExpressions(inputs.problems, keyPath(action, 'inputs'));
-  return { fields: { uses: 'workflow', with: inputs.compiled }, workflow: { path: keyPath(action, 'path'), file: action.with.path, inputs: action.with.inputs } };
+  node.uses = 'workflow';
+  node.with = inputs.compiled;
+  return { path: keyPath(action, 'path'), file: action.with.path, inputs: action.with.inputs };
 }

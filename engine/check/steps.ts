@@ -6,7 +6,7 @@ import type { Block, RetryPolicy, StepKind, StepNode } from '../model/types.js';
 import { asList, asRecord, type Checker } from './checker.js';
 import type { StepList, StepTree } from './tree.js';
 import type { StepType } from '../../steps/contract.js';
-import { buildAction, type ActionParts } from './action.js';
+import { buildAction, type PendingWorkflow } from './action.js';
 import { checkDurations } from './durations.js';
 import { isItemBodyId, itemBodyId } from '../model/ids.js';
 
@@ -22,7 +22,7 @@ export interface Defaults {
 
 /** A step whose kind could only be decided from its keys. */
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-export type DraftStep = Mutable<StepNode> & { pendingWorkflow?: { path: YamlPath; file: unknown; inputs: unknown } };
+export type DraftStep = Mutable<StepNode> & { pendingWorkflow?: PendingWorkflow };
 
 /** The keys that say what a step runs: a step has exactly one of them. */
 const BODIES = ['run', 'uses', 'steps', 'parallel'] as const;
@@ -200,9 +200,8 @@ export class StepBuilder {
   }
 
   private fillAction(node: DraftStep, step: Record<string, unknown>, path: YamlPath, contexts: readonly string[]): void {
-    const parts: ActionParts = buildAction(this.checker, step, path, contexts, this.defaults.shell, this.custom);
-    assignFields(node, parts.fields);
-    if (parts.workflow) this.subworkflows.push(Object.assign(node, { pendingWorkflow: parts.workflow }));
+    const workflow = buildAction(node, this.checker, step, path, contexts, this.defaults.shell, this.custom);
+    if (workflow) this.subworkflows.push(Object.assign(node, { pendingWorkflow: workflow }));
   }
 
   condition(raw: unknown, path: YamlPath, contexts: readonly string[]) {
@@ -216,17 +215,6 @@ export class StepBuilder {
     this.checker.reportExpressions(problems, path);
     return compiled;
   }
-}
-
-/**
- * Object.assign(node, fields), spelled out: the generic copy was the costliest line of a step.
- * Fields are always a subset of these keys, in this order.
- */
-function assignFields(node: DraftStep, fields: ActionParts['fields']): void {
-  if ('uses' in fields) node.uses = fields.uses;
-  if ('with' in fields) node.with = fields.with;
-  if ('scriptVars' in fields) node.scriptVars = fields.scriptVars;
-  if ('custom' in fields) node.custom = fields.custom;
 }
 
 /** The one key of BODIES a step has, or undefined when it has none or several. */
