@@ -3,7 +3,7 @@ import { compileScript, compileValue, type CompiledValue, type ScriptVar } from 
 import type { YamlPath } from '../load/load.js';
 import { stepCatalog as builtinSteps } from '../../steps/catalog.js';
 import type { StepType } from '../../steps/contract.js';
-import { validatorFor, type ErrorObject } from './ajv.js';
+import { validatorFor, type ErrorObject, type ValidateFunction } from './ajv.js';
 import { asRecord, type Checker } from './checker.js';
 import { closest } from './closest.js';
 import { isModulePath } from './custom.js';
@@ -35,16 +35,22 @@ interface RawAction {
   readonly hasWith: boolean;
 }
 
-const SHELL_KEYS = ['shell', 'cwd', 'outputs'] as const;
+/** The inputs of a step without `with:`; nothing here writes to inputs as written (compileScripts copies). */
+const NO_INPUTS: Record<string, unknown> = Object.freeze({});
 
 function rawAction(step: Record<string, unknown>, path: YamlPath, defaultShell: string | undefined): RawAction {
-  if (typeof step.run === 'string') {
-    const input: Record<string, unknown> = { run: step.run };
-    for (const key of SHELL_KEYS) if (step[key] !== undefined) input[key] = step[key];
-    if (input.shell === undefined && defaultShell !== undefined) input.shell = defaultShell;
-    return { uses: 'shell', with: input, path, shorthand: true, hasWith: false };
-  }
-  return { uses: String(step.uses), with: asRecord(step.with) ?? {}, path, shorthand: false, hasWith: step.with !== undefined };
+  if (typeof step.run === 'string') return { uses: 'shell', with: shellInputs(step, defaultShell), path, shorthand: true, hasWith: false };
+  return { uses: String(step.uses), with: asRecord(step.with) ?? NO_INPUTS, path, shorthand: false, hasWith: step.with !== undefined };
+}
+
+/** The inputs of the `run:` shorthand: run, shell, cwd and outputs, written on the step itself. */
+function shellInputs(step: Record<string, unknown>, defaultShell: string | undefined): Record<string, unknown> {
+  const input: Record<string, unknown> = { run: step.run };
+  if (step.shell !== undefined) input.shell = step.shell;
+  if (step.cwd !== undefined) input.cwd = step.cwd;
+  if (step.outputs !== undefined) input.outputs = step.outputs;
+  if (input.shell === undefined && defaultShell !== undefined) input.shell = defaultShell;
+  return input;
 }
 
 /** Where a `with` key is written in the file; built only when something is reported there. */
@@ -65,8 +71,17 @@ function checkable(error: ErrorObject): boolean {
   return !(error.keyword !== 'required' && error.keyword !== 'additionalProperties' && hasExpression(error.data));
 }
 
+/** Validators by step type: the name of a type's validator is built once, not per step. */
+const inputValidators = new WeakMap<StepType, ValidateFunction>();
+
+function inputValidator(type: StepType): ValidateFunction {
+  let validate = inputValidators.get(type);
+  if (!validate) inputValidators.set(type, (validate = validatorFor(type.input, `step:${type.type}`)));
+  return validate;
+}
+
 function checkInputs(checker: Checker, type: StepType, action: RawAction): void {
-  const validate = validatorFor(type.input, `step:${type.type}`);
+  const validate = inputValidator(type);
   if (validate(action.with)) return;
   const errors = (validate.errors ?? []).filter(checkable);
   for (const issue of schemaIssues(errors, action.with, `the inputs of "${type.type}"`)) {

@@ -62,8 +62,10 @@ export function buildSettings(checker: Checker, raw: Record<string, unknown>): R
 }
 
 /** The `with: tools:` of every llm.* step whose list is written out. */
-export function checkStepTools(checker: Checker, nodes: Iterable<StepNode>, custom: ReadonlyMap<string, StepType>): void {
-  for (const node of nodes) {
+export function checkStepTools(checker: Checker, nodes: readonly StepNode[], custom: ReadonlyMap<string, StepType>): void {
+  // Indexed: a for-of allocates an iterator result per step until the loop is optimised.
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
     if (node.uses?.startsWith('llm.') && node.path.length) checkTools(checker, [...node.path, 'with', 'tools'], custom);
   }
 }

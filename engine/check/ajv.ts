@@ -54,4 +54,4 @@ export function validatorFor(schema: object, name?: string): ValidateFunction {
   return validate;
 }
 
-export type { ErrorObject };
+export type { ErrorObject, ValidateFunction };

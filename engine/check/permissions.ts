@@ -31,8 +31,10 @@ function needsPermission(type: StepType, withKeys: readonly string[]): boolean {
 }
 
 /** Reports every action step that needs a permission its workflow does not grant. */
-export function checkPermissions(checker: Checker, nodes: Iterable<StepNode>, granted: readonly Permission[]): void {
-  for (const node of nodes) {
+export function checkPermissions(checker: Checker, nodes: readonly StepNode[], granted: readonly Permission[]): void {
+  // Indexed: a for-of allocates an iterator result per step until the loop is optimised.
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
     if (node.kind !== 'action' || node.uses === undefined) continue;
     const type = node.custom ?? builtinSteps.get(node.uses);
     if (type?.permission === undefined) continue;

@@ -1,6 +1,6 @@
 /**
- * One walk over the step lists as written, before any step is built: the ids they use (made-up
- * ids must avoid them) and the local modules their `uses:` name (loaded before the build).
+ * Walks over the step lists as written, before any step is built: for the local modules their
+ * `uses:` name (loaded before the build), and the ids they use (made-up ids must avoid them).
  */
 import type { YamlPath } from '../load/load.js';
 import { asList, asRecord } from './checker.js';
@@ -12,42 +12,55 @@ export interface ModuleUse {
   readonly path: YamlPath;
 }
 
-export interface StepScan {
-  readonly ids: Set<string>;
-  readonly modules: ModuleUse[];
-}
-
 /** The sections that hold steps, in document order. */
 const SECTIONS = ['steps', 'on_failure', 'finally'] as const;
 
 /**
- * Scans every step list of a workflow's data, inner lists (`steps:`, `parallel:`) included.
+ * The `uses:` of every step that names a module file, in document order.
  *
  * @example
- * scanSteps({ steps: [{ id: 'a', uses: './x.js' }] }); // { ids: {'a'}, modules: [{ uses: './x.js', path: ['steps', 0, 'uses'] }] }
+ * moduleUses({ steps: [{ uses: './x.js' }] }); // [{ uses: './x.js', path: ['steps', 0, 'uses'] }]
  */
-export function scanSteps(data: Record<string, unknown>): StepScan {
-  const scan: StepScan = { ids: new Set(), modules: [] };
-  for (const section of SECTIONS) scanList(data[section], [section], scan);
-  return scan;
+export function moduleUses(data: Record<string, unknown>): ModuleUse[] {
+  const modules: ModuleUse[] = [];
+  eachStep(data, (step, path) => {
+    if (typeof step.uses === 'string' && isModulePath(step.uses)) modules.push({ uses: step.uses, path: [...path, 'uses'] });
+  });
+  return modules;
 }
 
-/** `path` is a stack shared by the whole walk: copied only for a module, the rare case. */
-function scanList(raw: unknown, path: (string | number)[], scan: StepScan): void {
+/** Every `id:` written on a step. */
+export function stepIds(data: Record<string, unknown>): Set<string> {
+  const ids = new Set<string>();
+  eachStep(data, (step) => {
+    if (typeof step.id === 'string') ids.add(step.id);
+  });
+  return ids;
+}
+
+type Visit = (step: Record<string, unknown>, path: readonly (string | number)[]) => void;
+
+/** Visits every step mapping, inner lists (`steps:`, `parallel:`) included, in document order. */
+function eachStep(data: Record<string, unknown>, visit: Visit): void {
+  for (const section of SECTIONS) visitList(data[section], [section], visit);
+}
+
+/** `path` is one stack for the whole walk: a visitor copies what it keeps. */
+function visitList(raw: unknown, path: (string | number)[], visit: Visit): void {
   const items = asList(raw);
   for (let index = 0; index < items.length; index++) {
     const step = asRecord(items[index]);
     if (!step) continue;
-    if (typeof step.id === 'string') scan.ids.add(step.id);
-    if (typeof step.uses === 'string' && isModulePath(step.uses)) scan.modules.push({ uses: step.uses, path: [...path, index, 'uses'] });
-    if (step.steps !== undefined) scanInner(step.steps, path, index, 'steps', scan);
-    if (step.parallel !== undefined) scanInner(step.parallel, path, index, 'parallel', scan);
+    path.push(index);
+    visit(step, path);
+    if (step.steps !== undefined) visitInner(step.steps, path, 'steps', visit);
+    if (step.parallel !== undefined) visitInner(step.parallel, path, 'parallel', visit);
+    path.pop();
   }
 }
 
-function scanInner(raw: unknown, path: (string | number)[], index: number, key: string, scan: StepScan): void {
-  path.push(index, key);
-  scanList(raw, path, scan);
-  path.pop();
+function visitInner(raw: unknown, path: (string | number)[], key: string, visit: Visit): void {
+  path.push(key);
+  visitList(raw, path, visit);
   path.pop();
 }

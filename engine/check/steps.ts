@@ -3,7 +3,7 @@ import { compileCondition, compileValue, type CompiledValue } from '../expr/inde
 import type { YamlPath } from '../load/load.js';
 import { parseDuration } from '../model/duration.js';
 import type { Block, RetryPolicy, StepKind, StepNode } from '../model/types.js';
-import { asList, asRecord, type Checker } from './checker.js';
+import { asList, asRecord, childPath, type Checker } from './checker.js';
 import type { StepList, StepTree } from './tree.js';
 import type { StepType } from '../../steps/contract.js';
 import { buildAction, type PendingWorkflow } from './action.js';
@@ -29,24 +29,28 @@ const BODIES = ['run', 'uses', 'steps', 'parallel'] as const;
 
 /** A list with one `needs:` among its steps is a DAG. */
 function isDag(items: readonly unknown[]): boolean {
-  for (const item of items) if (asRecord(item)?.needs !== undefined) return true;
+  for (let i = 0; i < items.length; i++) if (asRecord(items[i])?.needs !== undefined) return true;
   return false;
 }
 
 export class StepBuilder {
   /** Every step by id, in document order; a step whose id was taken is left out. */
   readonly byId = new Map<string, DraftStep>();
+  /** The same steps as a list, for the checks that visit them all. */
+  readonly steps: DraftStep[] = [];
   /** For dag.ts, in the order of `byId`: each DAG list (at its first step), and the steps elsewhere with `needs:`. */
   readonly needs = { dags: new Set<StepList>(), outsideDag: [] as DraftStep[] };
   readonly subworkflows: DraftStep[] = [];
   private generated = 0;
+  private userIds: ReadonlySet<string> | undefined;
   private blocks = 0;
 
   constructor(
     private readonly checker: Checker,
     readonly tree: StepTree,
     private readonly defaults: Defaults,
-    private readonly userIds: ReadonlySet<string>,
+    /** The ids written in the file, read only when a step without one needs a made-up id. */
+    private readonly idsInFile: () => ReadonlySet<string>,
     /** Custom step types by their `uses:` path, loaded before the build (custom.ts). */
     private readonly custom: ReadonlyMap<string, StepType> = new Map(),
   ) {}
@@ -56,7 +60,7 @@ export class StepBuilder {
     const items = asList(raw);
     const dag = isDag(items);
     const list = this.tree.list(dag ? 'dag' : 'chain', owner);
-    for (let index = 0; index < items.length; index++) this.addStep(items[index], [...path, index], list, contexts);
+    for (let index = 0; index < items.length; index++) this.addStep(items[index], childPath(path, index), list, contexts);
     return { name: `block${++this.blocks}`, steps: list.nodes, dag };
   }
 
@@ -104,6 +108,7 @@ export class StepBuilder {
   }
 
   private nextId(): string {
+    this.userIds ??= this.idsInFile();
     let id: string;
     do id = `step_${++this.generated}`;
     while (this.userIds.has(id));
@@ -131,7 +136,7 @@ export class StepBuilder {
 
   /**
    * Only a step with an `id:` can take an id already used: the ids arq makes up skip every id
-   * written in the file (workflow.ts collects them first).
+   * written in the file (scan.ts).
    */
   private register(node: DraftStep, path: YamlPath, list: StepList): void {
     const first = this.byId.get(node.id);
@@ -145,6 +150,7 @@ export class StepBuilder {
       this.checker.report('step.reserved_id', `Step id "${node.id}" is reserved: ids ending in "__item" name the body of a foreach step`, [...path, 'id']);
     }
     this.byId.set(node.id, node);
+    this.steps.push(node);
     if (list.kind === 'dag') this.needs.dags.add(list);
     else if (node.needs.length) this.needs.outsideDag.push(node);
   }
@@ -166,7 +172,7 @@ export class StepBuilder {
     const branches: Block[] = [];
     const items = asList(raw);
     for (let index = 0; index < items.length; index++) {
-      const node = this.addStep(items[index], [...path, index], list, contexts);
+      const node = this.addStep(items[index], childPath(path, index), list, contexts);
       if (node) branches.push({ name: `block${++this.blocks}`, steps: [node], dag: false });
     }
     return branches;

@@ -75,9 +75,11 @@ function checkPlan(checker: Checker, node: DraftStep, agents: Readonly<Record<st
  * Checks every team (and plan) of a workflow; returns how to build each team's workflow once the calling
  * workflow exists (the team keeps its file and permissions).
  */
-export function checkTeams(checker: Checker, nodes: Iterable<DraftStep>, agents: Readonly<Record<string, AgentSpec>> | undefined): (parent: TeamParent) => void {
+export function checkTeams(checker: Checker, nodes: readonly DraftStep[], agents: Readonly<Record<string, AgentSpec>> | undefined): (parent: TeamParent) => void {
   const built: [DraftStep, TeamTask[]][] = [];
-  for (const node of nodes) {
+  // Indexed: a for-of allocates an iterator result per step until the loop is optimised.
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
     if (node.uses === 'agents.plan') checkPlan(checker, node, agents ?? {});
     if (node.uses !== 'agents.team') continue;
     const tasks = checkTeam(checker, node, agents ?? {});

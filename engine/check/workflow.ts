@@ -14,7 +14,7 @@ import { checkDurations } from './durations.js';
 import { checkPermissions, grantedPermissions } from './permissions.js';
 import { buildInputs, buildSecrets } from './inputs.js';
 import { RefChecker } from './refs.js';
-import { scanSteps } from './scan.js';
+import { moduleUses, stepIds } from './scan.js';
 import { checkSchedules } from './schedule.js';
 import { schemaIssues } from './schema-errors.js';
 import { BASE_CONTEXTS, durationOf, retryOf, StepBuilder, type DraftStep, type Defaults } from './steps.js';
@@ -54,7 +54,9 @@ function section(tree: StepTree, id: string): DraftStep {
 
 function checkRefs(checker: Checker, builder: StepBuilder, sections: { outputs: DraftStep }, outputs: Workflow['outputs']): void {
   const refs = new RefChecker(checker, builder.tree, builder.byId);
-  for (const node of builder.byId.values()) {
+  // Indexed: a for-of allocates an iterator result per step until the loop is optimised.
+  for (let i = 0; i < builder.steps.length; i++) {
+    const node = builder.steps[i]!;
     refs.check(node, node.if?.value, node.path, 'if');
     refs.check(node, node.env, node.path, 'env');
     refs.check(node, node.foreach, node.path, 'foreach');
@@ -74,11 +76,10 @@ export async function checkWorkflow(doc: LoadedDocument, options: CheckOptions =
   const checker = new Checker(doc);
   checkSchema(checker, doc.data);
   const raw = asRecord(doc.data) ?? {};
-  const scan = scanSteps(raw);
   const tree = new StepTree();
-  const custom = await loadCustomSteps(doc, scan.modules);
+  const custom = await loadCustomSteps(doc, moduleUses(raw));
   checker.problems.push(...custom.problems);
-  const builder = new StepBuilder(checker, tree, defaultsOf(raw), scan.ids, custom.steps);
+  const builder = new StepBuilder(checker, tree, defaultsOf(raw), () => stepIds(raw), custom.steps);
   checkDurations(checker, asRecord(raw.defaults) ?? {}, ['defaults']);
   const sections = { main: section(tree, '#main'), onFailure: section(tree, '#on_failure'), finally: section(tree, '#finally'), outputs: section(tree, '#outputs') };
   const main: Block = builder.buildBlock(raw.steps, ['steps'], sections.main, BASE_CONTEXTS);
@@ -88,11 +89,11 @@ export async function checkWorkflow(doc: LoadedDocument, options: CheckOptions =
   const env = raw.env === undefined ? undefined : builder.value(raw.env, ['env'], BASE_CONTEXTS.filter((c) => c !== 'env' && c !== 'steps'));
   checkNeeds(checker, builder.needs, (node) => rawNeedsOf(doc, node));
   checkRefs(checker, builder, sections, outputs);
-  checkStepTools(checker, builder.byId.values(), custom.steps);
+  checkStepTools(checker, builder.steps, custom.steps);
   const agents = buildAgents(checker, raw.agents, custom.steps);
-  const buildTeams = checkTeams(checker, builder.byId.values(), agents);
+  const buildTeams = checkTeams(checker, builder.steps, agents);
   const permissions = grantedPermissions(raw.permissions);
-  checkPermissions(checker, builder.byId.values(), permissions);
+  checkPermissions(checker, builder.steps, permissions);
   const name = nameOf(doc.file, raw);
   const inputs = buildInputs(checker, raw.inputs);
   const workflow: Workflow = {

@@ -49,7 +49,9 @@ function constantArray(value: readonly unknown[]): unknown {
 
 function constantObject(value: Record<string, unknown>): unknown {
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const item = constantCopy(value[key]);
     if (item === NOT_CONSTANT) return NOT_CONSTANT;
     setValue(copy, key, item);
