@@ -32,14 +32,6 @@ export function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-/**
- * `[...path, key]` in an array of its exact size (a spread and a push leave room for 17 more):
- * every step keeps its path for the life of the model.
- */
-export function childPath(path: YamlPath, key: string | number): YamlPath {
-  return path.concat(key);
-}
-
 /** The value at `path` in plain data, or undefined where the path does not exist. */
 export function valueAt(data: unknown, path: YamlPath): unknown {
   let node = data;

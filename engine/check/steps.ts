@@ -3,7 +3,7 @@ import { compileCondition, compileValue, type CompiledValue } from '../expr/inde
 import type { YamlPath } from '../load/load.js';
 import { parseDuration } from '../model/duration.js';
 import type { Block, RetryPolicy, StepKind, StepNode } from '../model/types.js';
-import { asList, asRecord, childPath, type Checker } from './checker.js';
+import { asList, asRecord, type Checker } from './checker.js';
 import type { StepList, StepTree } from './tree.js';
 import type { StepType } from '../../steps/contract.js';
 import { buildAction, type PendingWorkflow } from './action.js';
@@ -60,7 +60,7 @@ export class StepBuilder {
     const items = asList(raw);
     const dag = isDag(items);
     const list = this.tree.list(dag ? 'dag' : 'chain', owner);
-    for (let index = 0; index < items.length; index++) this.addStep(items[index], childPath(path, index), list, contexts);
+    for (let index = 0; index < items.length; index++) this.addStep(items[index], [...path, index], list, contexts);
     return { name: `block${++this.blocks}`, steps: list.nodes, dag };
   }
 
@@ -172,7 +172,7 @@ export class StepBuilder {
     const branches: Block[] = [];
     const items = asList(raw);
     for (let index = 0; index < items.length; index++) {
-      const node = this.addStep(items[index], childPath(path, index), list, contexts);
+      const node = this.addStep(items[index], [...path, index], list, contexts);
       if (node) branches.push({ name: `block${++this.blocks}`, steps: [node], dag: false });
     }
     return branches;
