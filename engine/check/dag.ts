@@ -8,16 +8,23 @@ function needsPath(node: StepNode, index: number): (string | number)[] {
   return typeof node.needs === 'object' && node.needs.length > 0 ? [...node.path, 'needs', index] : [...node.path, 'needs'];
 }
 
-function checkNames(checker: Checker, list: StepList, rawNeeds: (node: StepNode) => unknown): void {
-  const ids = list.nodes.map((n) => n.id);
-  const known = new Set(ids);
+/** Where each id sits in a list (its last step, when ids repeat). */
+type IdIndex = ReadonlyMap<string, number>;
+
+function indexOf(nodes: readonly { readonly id: string }[]): IdIndex {
+  const index = new Map<string, number>();
+  for (let i = 0; i < nodes.length; i++) index.set(nodes[i]!.id, i);
+  return index;
+}
+
+function checkNames(checker: Checker, list: StepList, index: IdIndex, rawNeeds: (node: StepNode) => unknown): void {
   for (const node of list.nodes) {
     for (let i = 0; i < node.needs.length; i++) {
       const need = node.needs[i]!;
-      if (need !== node.id && known.has(need)) continue;
+      if (need !== node.id && index.has(need)) continue;
       const path = typeof rawNeeds(node) === 'string' ? [...node.path, 'needs'] : needsPath(node, i);
       if (need === node.id) checker.report('needs.self', `Step "${node.id}" needs itself; a step can only need other steps of its list`, path);
-      else checker.report('needs.unknown', unknownNeed(need, node, ids), path);
+      else checker.report('needs.unknown', unknownNeed(need, node, list.nodes.map((n) => n.id)), path);
     }
   }
 }
@@ -30,6 +37,8 @@ function unknownNeed(need: string, node: StepNode, ids: readonly string[]): stri
   return `Unknown step "${need}" in needs.${hint} ${expected}`;
 }
 
+type Needing = { readonly id: string; readonly needs: readonly string[] };
+
 /**
  * A cycle of needs among `nodes` (steps of a list, or tasks of a team), as the ids around it.
  * Iterative DFS so that a 10,000-step DAG cannot overflow the stack.
@@ -37,40 +46,47 @@ function unknownNeed(need: string, node: StepNode, ids: readonly string[]): stri
  * @example
  * findCycle([{ id: 'a', needs: ['b'] }, { id: 'b', needs: ['a'] }]); // ['a', 'b', 'a']
  */
-export function findCycle(nodes: readonly { readonly id: string; readonly needs: readonly string[] }[]): string[] | undefined {
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const state = new Map<string, 1 | 2>();
+export function findCycle(nodes: readonly Needing[]): string[] | undefined {
+  return cycleIn(nodes, indexOf(nodes));
+}
+
+/** The DFS of findCycle on indexes: a step's state and its next need live in arrays, not maps. */
+function cycleIn(nodes: readonly Needing[], index: IdIndex): string[] | undefined {
+  const state = new Uint8Array(nodes.length); // 0 unseen, 1 on the DFS stack, 2 done
+  const stack: number[] = [];
+  const next: number[] = [];
   for (const start of nodes) {
-    if (state.has(start.id)) continue;
-    const stack: { id: string; next: number }[] = [{ id: start.id, next: 0 }];
-    state.set(start.id, 1);
+    const first = index.get(start.id)!;
+    if (state[first]) continue;
+    stack.push(first);
+    next.push(0);
+    state[first] = 1;
     while (stack.length) {
-      const top = stack[stack.length - 1]!;
-      const dep = nextNeed(byId, top);
+      const dep = nextNeed(nodes, index, stack, next);
       if (dep === undefined) {
-        state.set(top.id, 2);
-        stack.pop();
+        state[stack.pop()!] = 2;
+        next.pop();
         continue;
       }
-      if (state.get(dep) === 1) {
-        const from = stack.findIndex((f) => f.id === dep);
-        return [...stack.slice(from).map((f) => f.id), dep];
-      }
-      if (!state.has(dep)) {
-        state.set(dep, 1);
-        stack.push({ id: dep, next: 0 });
+      if (state[dep] === 1) return [...stack.slice(stack.indexOf(dep)).map((i) => nodes[i]!.id), nodes[dep]!.id];
+      if (!state[dep]) {
+        state[dep] = 1;
+        stack.push(dep);
+        next.push(0);
       }
     }
   }
   return undefined;
 }
 
-/** The next need of a frame that names another step of the list (advancing `frame.next`), or undefined. */
-function nextNeed(byId: ReadonlyMap<string, { readonly needs: readonly string[] }>, frame: { id: string; next: number }): string | undefined {
-  const needs = byId.get(frame.id)!.needs;
-  while (frame.next < needs.length) {
-    const need = needs[frame.next++]!;
-    if (byId.has(need) && need !== frame.id) return need;
+/** The next need of the top of the stack that names another step of the list (advancing its `next`), or undefined. */
+function nextNeed(nodes: readonly Needing[], index: IdIndex, stack: readonly number[], next: number[]): number | undefined {
+  const top = stack.length - 1;
+  const node = nodes[stack[top]!]!;
+  while (next[top]! < node.needs.length) {
+    const need = node.needs[next[top]!++]!;
+    const at = index.get(need);
+    if (at !== undefined && need !== node.id) return at;
   }
   return undefined;
 }
@@ -89,8 +105,9 @@ export function checkNeeds(checker: Checker, sites: NeedsSites, rawNeeds: (node:
     checker.report('needs.not_in_dag', '"needs" cannot be used on a branch of a parallel block, where every branch starts at once; put steps that depend on each other in a steps: list', [...node.path, 'needs'], 'key');
   }
   for (const list of sites.dags) {
-    checkNames(checker, list, rawNeeds);
-    const cycle = findCycle(list.nodes);
+    const index = indexOf(list.nodes);
+    checkNames(checker, list, index, rawNeeds);
+    const cycle = cycleIn(list.nodes, index);
     if (cycle) {
       const first = list.nodes.find((n) => n.id === cycle[0])!;
       checker.report('needs.cycle', `Dependency cycle: ${cycle.join(' -> ')}; a DAG cannot have cycles`, [...first.path, 'needs']);
