@@ -8,25 +8,47 @@ function needsPath(node: StepNode, index: number): (string | number)[] {
   return typeof node.needs === 'object' && node.needs.length > 0 ? [...node.path, 'needs', index] : [...node.path, 'needs'];
 }
 
-/** Where each id sits in a list (its last step, when ids repeat). */
-type IdIndex = ReadonlyMap<string, number>;
+type Needing = { readonly id: string; readonly needs: readonly string[] };
 
-function indexOf(nodes: readonly { readonly id: string }[]): IdIndex {
-  const index = new Map<string, number>();
-  for (let i = 0; i < nodes.length; i++) index.set(nodes[i]!.id, i);
-  return index;
+/** A list whose needs are resolved to positions once, for both the name check and the cycle search. */
+interface Resolved {
+  readonly nodes: readonly Needing[];
+  /** Whether every id is used once: then an id's position is its step's own. */
+  readonly unique: boolean;
+  /** Position of each id (of its last step, when ids repeat). */
+  readonly index: ReadonlyMap<string, number>;
+  /** The needs of step i are targets[starts[i]] up to targets[starts[i + 1]]: -1 for no other step of the list. */
+  readonly starts: Int32Array;
+  readonly targets: Int32Array;
 }
 
-function checkNames(checker: Checker, list: StepList, index: IdIndex, rawNeeds: (node: StepNode) => unknown): void {
-  for (const node of list.nodes) {
+function resolve(nodes: readonly Needing[]): Resolved {
+  const index = new Map<string, number>();
+  let total = 0;
+  for (let i = 0; i < nodes.length; i++) {
+    index.set(nodes[i]!.id, i);
+    total += nodes[i]!.needs.length;
+  }
+  const starts = new Int32Array(nodes.length + 1);
+  const targets = new Int32Array(total);
+  for (let i = 0, k = 0; i < nodes.length; i++) {
+    const { id, needs } = nodes[i]!;
+    for (const need of needs) targets[k++] = need === id ? -1 : (index.get(need) ?? -1);
+    starts[i + 1] = k;
+  }
+  return { nodes, unique: index.size === nodes.length, index, starts, targets };
+}
+
+function checkNames(checker: Checker, list: StepList, resolved: Resolved, rawNeeds: (node: StepNode) => unknown): void {
+  list.nodes.forEach((node, n) => {
     for (let i = 0; i < node.needs.length; i++) {
+      if (resolved.targets[resolved.starts[n]! + i]! >= 0) continue;
       const need = node.needs[i]!;
-      if (need !== node.id && index.has(need)) continue;
       const path = typeof rawNeeds(node) === 'string' ? [...node.path, 'needs'] : needsPath(node, i);
       if (need === node.id) checker.report('needs.self', `Step "${node.id}" needs itself; a step can only need other steps of its list`, path);
-      else checker.report('needs.unknown', unknownNeed(need, node, list.nodes.map((n) => n.id)), path);
+      else checker.report('needs.unknown', unknownNeed(need, node, list.nodes.map((other) => other.id)), path);
     }
-  }
+  });
 }
 
 function unknownNeed(need: string, node: StepNode, ids: readonly string[]): string {
@@ -37,8 +59,6 @@ function unknownNeed(need: string, node: StepNode, ids: readonly string[]): stri
   return `Unknown step "${need}" in needs.${hint} ${expected}`;
 }
 
-type Needing = { readonly id: string; readonly needs: readonly string[] };
-
 /**
  * A cycle of needs among `nodes` (steps of a list, or tasks of a team), as the ids around it.
  * Iterative DFS so that a 10,000-step DAG cannot overflow the stack.
@@ -47,22 +67,23 @@ type Needing = { readonly id: string; readonly needs: readonly string[] };
  * findCycle([{ id: 'a', needs: ['b'] }, { id: 'b', needs: ['a'] }]); // ['a', 'b', 'a']
  */
 export function findCycle(nodes: readonly Needing[]): string[] | undefined {
-  return cycleIn(nodes, indexOf(nodes));
+  return cycleIn(resolve(nodes));
 }
 
-/** The DFS of findCycle on indexes: a step's state and its next need live in arrays, not maps. */
-function cycleIn(nodes: readonly Needing[], index: IdIndex): string[] | undefined {
+/** The DFS of findCycle on positions: a step's state and its next need live in arrays, not maps. */
+function cycleIn(resolved: Resolved): string[] | undefined {
+  const { nodes, unique, index } = resolved;
   const state = new Uint8Array(nodes.length); // 0 unseen, 1 on the DFS stack, 2 done
   const stack: number[] = [];
   const next: number[] = [];
-  for (const start of nodes) {
-    const first = index.get(start.id)!;
+  for (let s = 0; s < nodes.length; s++) {
+    const first = unique ? s : index.get(nodes[s]!.id)!;
     if (state[first]) continue;
     stack.push(first);
-    next.push(0);
+    next.push(resolved.starts[first]!);
     state[first] = 1;
     while (stack.length) {
-      const dep = nextNeed(nodes, index, stack, next);
+      const dep = nextNeed(resolved, stack, next);
       if (dep === undefined) {
         state[stack.pop()!] = 2;
         next.pop();
@@ -72,21 +93,20 @@ function cycleIn(nodes: readonly Needing[], index: IdIndex): string[] | undefine
       if (!state[dep]) {
         state[dep] = 1;
         stack.push(dep);
-        next.push(0);
+        next.push(resolved.starts[dep]!);
       }
     }
   }
   return undefined;
 }
 
-/** The next need of the top of the stack that names another step of the list (advancing its `next`), or undefined. */
-function nextNeed(nodes: readonly Needing[], index: IdIndex, stack: readonly number[], next: number[]): number | undefined {
+/** The next need of the top of the stack that is another step of the list (advancing its `next`), or undefined. */
+function nextNeed(resolved: Resolved, stack: readonly number[], next: number[]): number | undefined {
   const top = stack.length - 1;
-  const node = nodes[stack[top]!]!;
-  while (next[top]! < node.needs.length) {
-    const need = node.needs[next[top]!++]!;
-    const at = index.get(need);
-    if (at !== undefined && need !== node.id) return at;
+  const end = resolved.starts[stack[top]! + 1]!;
+  while (next[top]! < end) {
+    const target = resolved.targets[next[top]!++]!;
+    if (target >= 0) return target;
   }
   return undefined;
 }
@@ -105,9 +125,9 @@ export function checkNeeds(checker: Checker, sites: NeedsSites, rawNeeds: (node:
     checker.report('needs.not_in_dag', '"needs" cannot be used on a branch of a parallel block, where every branch starts at once; put steps that depend on each other in a steps: list', [...node.path, 'needs'], 'key');
   }
   for (const list of sites.dags) {
-    const index = indexOf(list.nodes);
-    checkNames(checker, list, index, rawNeeds);
-    const cycle = cycleIn(list.nodes, index);
+    const resolved = resolve(list.nodes);
+    checkNames(checker, list, resolved, rawNeeds);
+    const cycle = cycleIn(resolved);
     if (cycle) {
       const first = list.nodes.find((n) => n.id === cycle[0])!;
       checker.report('needs.cycle', `Dependency cycle: ${cycle.join(' -> ')}; a DAG cannot have cycles`, [...first.path, 'needs']);
