@@ -60,7 +60,7 @@ export class StepBuilder {
     const items = asList(raw);
     const dag = isDag(items);
     const list = this.tree.list(dag ? 'dag' : 'chain', owner);
-    for (let index = 0; index < items.length; index++) this.addStep(items[index], [...path, index], list, contexts);
+    for (let index = 0; index < items.length; index++) this.addStep(items[index], childPath(path, index), list, contexts);
     return { name: `block${++this.blocks}`, steps: list.nodes, dag };
   }
 
@@ -172,7 +172,7 @@ export class StepBuilder {
     const branches: Block[] = [];
     const items = asList(raw);
     for (let index = 0; index < items.length; index++) {
-      const node = this.addStep(items[index], [...path, index], list, contexts);
+      const node = this.addStep(items[index], childPath(path, index), list, contexts);
       if (node) branches.push({ name: `block${++this.blocks}`, steps: [node], dag: false });
     }
     return branches;
@@ -235,7 +235,19 @@ function soleBody(step: Record<string, unknown>): (typeof BODIES)[number] | unde
 /** `needs: x` reads as `[x]`; anything but a string in a list is a schema problem, left out here. */
 function needsOf(raw: unknown): string[] {
   if (typeof raw === 'string') return [raw];
-  return Array.isArray(raw) ? raw.filter((n): n is string => typeof n === 'string') : [];
+  if (!Array.isArray(raw)) return [];
+  // A copy of its exact size: filter() grows its result, leaving room for 17 more in every step.
+  return raw.every(isString) ? raw.slice() : raw.filter(isString);
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+/**
+ * `[...path, key]`. Every step keeps its path: a spread and a push leave room for 17 more
+ * elements, an array literal none, and most steps sit in a top-level list.
+ */
+function childPath(path: YamlPath, key: number): YamlPath {
+  return path.length === 1 ? [path[0]!, key] : [...path, key];
 }
 
 function labelOf(step: Record<string, unknown>): string {
