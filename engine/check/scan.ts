@@ -16,51 +16,49 @@ export interface ModuleUse {
 const SECTIONS = ['steps', 'on_failure', 'finally'] as const;
 
 /**
- * The `uses:` of every step that names a module file, in document order.
+ * The `uses:` of every step that names a module file, inner lists (`steps:`, `parallel:`)
+ * included, in document order.
  *
  * @example
  * moduleUses({ steps: [{ uses: './x.js' }] }); // [{ uses: './x.js', path: ['steps', 0, 'uses'] }]
  */
 export function moduleUses(data: Record<string, unknown>): ModuleUse[] {
   const modules: ModuleUse[] = [];
-  eachStep(data, (step, path) => {
-    if (typeof step.uses === 'string' && isModulePath(step.uses)) modules.push({ uses: step.uses, path: [...path, 'uses'] });
-  });
+  for (const section of SECTIONS) modulesIn(data[section], [section], modules);
   return modules;
 }
 
-/** Every `id:` written on a step. */
-export function stepIds(data: Record<string, unknown>): Set<string> {
-  const ids = new Set<string>();
-  eachStep(data, (step) => {
-    if (typeof step.id === 'string') ids.add(step.id);
-  });
-  return ids;
-}
-
-type Visit = (step: Record<string, unknown>, path: readonly (string | number)[]) => void;
-
-/** Visits every step mapping, inner lists (`steps:`, `parallel:`) included, in document order. */
-function eachStep(data: Record<string, unknown>, visit: Visit): void {
-  for (const section of SECTIONS) visitList(data[section], [section], visit);
-}
-
-/** `path` is one stack for the whole walk: a visitor copies what it keeps. */
-function visitList(raw: unknown, path: (string | number)[], visit: Visit): void {
+/** `path` is one stack for the whole walk, copied only for a module (the rare case). */
+function modulesIn(raw: unknown, path: (string | number)[], modules: ModuleUse[]): void {
   const items = asList(raw);
   for (let index = 0; index < items.length; index++) {
     const step = asRecord(items[index]);
     if (!step) continue;
-    path.push(index);
-    visit(step, path);
-    if (step.steps !== undefined) visitInner(step.steps, path, 'steps', visit);
-    if (step.parallel !== undefined) visitInner(step.parallel, path, 'parallel', visit);
-    path.pop();
+    if (typeof step.uses === 'string' && isModulePath(step.uses)) modules.push({ uses: step.uses, path: [...path, index, 'uses'] });
+    if (step.steps !== undefined) modulesInner(step.steps, path, index, 'steps', modules);
+    if (step.parallel !== undefined) modulesInner(step.parallel, path, index, 'parallel', modules);
   }
 }
 
-function visitInner(raw: unknown, path: (string | number)[], key: string, visit: Visit): void {
-  path.push(key);
-  visitList(raw, path, visit);
-  path.pop();
+function modulesInner(raw: unknown, path: (string | number)[], index: number, key: string, modules: ModuleUse[]): void {
+  path.push(index, key);
+  modulesIn(raw, path, modules);
+  path.length -= 2;
+}
+
+/** Every `id:` written on a step, inner lists included. */
+export function stepIds(data: Record<string, unknown>): Set<string> {
+  const ids = new Set<string>();
+  for (const section of SECTIONS) idsIn(data[section], ids);
+  return ids;
+}
+
+function idsIn(raw: unknown, ids: Set<string>): void {
+  for (const item of asList(raw)) {
+    const step = asRecord(item);
+    if (!step) continue;
+    if (typeof step.id === 'string') ids.add(step.id);
+    idsIn(step.steps, ids);
+    idsIn(step.parallel, ids);
+  }
 }
