@@ -50,6 +50,21 @@ export class RefChecker {
     private readonly byId: ReadonlyMap<string, StepNode>,
   ) {}
 
+  /**
+   * Checks every value of a step that can read other steps. Most values are constants: they are
+   * skipped here, without a call.
+   */
+  checkStep(node: StepNode): void {
+    const { path } = node;
+    const condition = node.if?.value;
+    if (condition && condition.kind !== 'const') this.check(node, condition, path, 'if');
+    if (node.env && node.env.kind !== 'const') this.check(node, node.env, path, 'env');
+    if (node.foreach && node.foreach.kind !== 'const') this.check(node, node.foreach, path, 'foreach');
+    if (node.with && node.with.kind !== 'const') this.check(node, node.with, path, node.uses === 'shell' && path.length ? undefined : 'with');
+    if (node.scriptVars) for (const v of node.scriptVars) this.check(node, v.value, path, 'run');
+    if (node.outputs && node.outputs.kind !== 'const') this.check(node, node.outputs, path, 'outputs', node);
+  }
+
   /** Checks the refs of `value` read by `from`; `outputsOf` is the composite step whose `outputs:` it is. */
   check(from: StepNode, value: CompiledValue | undefined, base: YamlPath, key?: string, outputsOf?: StepNode): void {
     if (value === undefined || value.kind === 'const') return;

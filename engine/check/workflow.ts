@@ -55,15 +55,7 @@ function section(tree: StepTree, id: string): DraftStep {
 function checkRefs(checker: Checker, builder: StepBuilder, sections: { outputs: DraftStep }, outputs: Workflow['outputs']): void {
   const refs = new RefChecker(checker, builder.tree, builder.byId);
   // Indexed: a for-of allocates an iterator result per step until the loop is optimised.
-  for (let i = 0; i < builder.steps.length; i++) {
-    const node = builder.steps[i]!;
-    refs.check(node, node.if?.value, node.path, 'if');
-    refs.check(node, node.env, node.path, 'env');
-    refs.check(node, node.foreach, node.path, 'foreach');
-    refs.check(node, node.with, node.path, node.uses === 'shell' && node.path.length ? undefined : 'with');
-    if (node.scriptVars) for (const v of node.scriptVars) refs.check(node, v.value, node.path, 'run');
-    refs.check(node, node.outputs, node.path, 'outputs', node);
-  }
+  for (let i = 0; i < builder.steps.length; i++) refs.checkStep(builder.steps[i]!);
   refs.check(sections.outputs, outputs, ['outputs']);
 }
 
