@@ -8,6 +8,7 @@ import type { StepNode } from '../model/types.js';
 import type { Frame } from './frame.js';
 import { finishStep } from './record.js';
 import { StepSignal, whenAborted } from './abort.js';
+import { lazyContext } from './lazy-context.js';
 import { runComposite } from './groups.js';
 import { runSubworkflow } from './subworkflow.js';
 import { checkStepInput, describeNested, runNested } from './nested.js';
@@ -177,7 +178,8 @@ function runAction(frame: Frame, node: StepNode, attempt: number, own: StepSigna
   // Script variables are evaluated before the step starts (an expression that fails, fails the step
   // here); a merged env without them is only made when the step reads it.
   const merged = node.scriptVars?.length ? processEnv(frame, node, env) : undefined;
-  const context = () => stepContext(frame, node, attempt, own, () => merged ?? processEnv(frame, node, env));
+  let read: Readonly<Record<string, string>> | undefined;
+  const context = () => stepContext(frame, node, attempt, own, () => (read ??= merged ?? processEnv(frame, node, env)));
   if (node.uses === 'agents.team') return runTeam(frame, node, input as Record<string, unknown>, own.signal);
   if (node.uses === 'agents.plan') return runPlan(frame, node, input as PlanInput, own.signal, context);
   const running = Promise.resolve(type.run(input as Record<string, unknown>, context()));
@@ -211,34 +213,26 @@ export function stepContext(frame: Frame, node: StepNode, attempt: number, own: 
   const { workflow } = instance.compiled;
   const step = frame.eventId(node.id);
   const item = frame.itemIndex();
-  let env: Readonly<Record<string, string>> | undefined;
-  const ctx: StepContext = {
-    // The step's own signal, made when the step first reads it (a no-op never does).
-    get signal() {
-      return own.signal;
-    },
+  const ctx: StepContext = lazyContext({
     stepId: node.id, attempt,
-    // A process's environment, merged when a step first reads it: a no-op never does.
-    get env() {
-      return (env ??= processEnv());
-    },
-    // Read by few steps (LLM cassettes): built when asked, not for every step of a long chain.
-    get path() {
-      return `${step}${frame.scope.itemPath().map((i) => `[${i}]`).join('')}`;
-    },
     workdir: runtime.options.workdir,
-    // Created on first use: a run whose steps never ask for it touches no disk for it.
-    get tmpdir() {
-      return runtime.options.scratch.path;
-    },
     allowedPaths: allowedPaths(frame),
     permissions: workflow.permissions,
     run: runtime.scope,
     log: (stream: LogStream, line: string) => runtime.emit({ type: 'step.log', run: runtime.runId, step, stream, line, time: Date.now(), item }),
     maskSecret: (value: string) => runtime.addSecrets([value]),
     describeStep: (uses: string) => describeNested(workflow, uses),
-    // Spreads the context it was given (the getters read at call time, not for every step).
+    // Spreads the context it was given (the lazy fields read at call time, not for every step).
     runStep: (uses: string, input: Record<string, unknown>) => runNested(workflow, ctx, uses, input),
-  };
+  }, {
+    // The step's own signal, made when the step first reads it (a no-op never does).
+    signal: () => own.signal,
+    // A process's environment, merged when a step first reads it: a no-op never does.
+    env: processEnv,
+    // Read by few steps (LLM cassettes).
+    path: () => `${step}${frame.scope.itemPath().map((i) => `[${i}]`).join('')}`,
+    // Created on first use: a run whose steps never ask for it touches no disk for it.
+    tmpdir: () => runtime.options.scratch.path,
+  });
   return ctx;
 }
