@@ -145,8 +145,11 @@ export async function runInGroup(launch: Launch, ctx: StepContext): Promise<Ende
     void killGroup();
   };
   // Most commands leave nothing behind: one kill(-pgid, 0) finds the group empty, and no kill
-  // sequence (with its promises and second probe) is started for it.
-  const exited = () => (killing || groupAlive(pid) ? void killGroup() : releasePipes(subprocess, false));
+  // sequence (its promises, a second probe, a /proc scan) is started for it.
+  const exited = () => {
+    if (killing || groupAlive(pid)) void killGroup();
+    else releasePipes(subprocess, false);
+  };
   trackGroup(pid);
   ctx.signal.addEventListener('abort', stop, { once: true });
   subprocess.once('exit', exited);
