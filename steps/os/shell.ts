@@ -104,8 +104,10 @@ export function describeCommand(script: string): string {
 
 type Execa = typeof import('execa');
 let execaModule: Promise<Execa> | undefined;
-// execa takes ~95 ms to import: only workflows that run a shell step pay for it.
-const loadExeca = (): Promise<Execa> => (execaModule ??= import('execa'));
+let execaLoaded: Execa | undefined;
+// execa takes ~95 ms to import: only workflows that run a shell step pay for it. Once loaded,
+// it is taken without an await: every step of a long chain would otherwise pay the extra turn.
+const loadExeca = (): Promise<Execa> => (execaModule ??= import('execa').then((module) => (execaLoaded = module)));
 
 /** How the command ended, once nothing of its process group is left. */
 export interface Ended {
@@ -128,7 +130,7 @@ export interface Launch {
 export async function runInGroup(launch: Launch, ctx: StepContext): Promise<Ended> {
   const stdout = new Capture('head', MAX_STDOUT_CHARS);
   const stderr = new Capture('tail', MAX_STDERR_CHARS);
-  const { execa } = await loadExeca();
+  const { execa } = execaLoaded ?? (await loadExeca());
   if (ctx.signal.aborted) return { stopped: true, stdout, stderr };
   const subprocess = spawnCommand(execa, launch);
   followStream(subprocess.stdout, 'stdout', ctx, stdout);
@@ -137,14 +139,20 @@ export async function runInGroup(launch: Launch, ctx: StepContext): Promise<Ende
   if (pid === undefined) return { spawnError: (await subprocess).originalMessage ?? 'unknown error', stopped: false, stdout, stderr };
   let stopped = false;
   let killing: Promise<void> | undefined;
-  const killGroup = () => (killing ??= killTree(pid, { graceMs: launch.graceMs }).then(() => releasePipes(pid, subprocess)));
+  const killGroup = () => (killing ??= killTree(pid, { graceMs: launch.graceMs }).then(() => releasePipes(subprocess, groupAlive(pid))));
   const stop = () => {
     stopped = true;
     void killGroup();
   };
+  // Most commands leave nothing behind: one kill(-pgid, 0) finds the group empty, and no kill
+  // sequence (its promises, a second probe, a /proc scan) is started for it.
+  const exited = () => {
+    if (killing || groupAlive(pid)) void killGroup();
+    else releasePipes(subprocess, false);
+  };
   trackGroup(pid);
   ctx.signal.addEventListener('abort', stop, { once: true });
-  subprocess.once('exit', killGroup);
+  subprocess.once('exit', exited);
   try {
     const { exitCode, signal } = await subprocess;
     await killing;
@@ -164,15 +172,17 @@ function spawnCommand(execa: Execa['execa'], { command, env, cwd }: Launch) {
   });
 }
 
-/** Stops reading pipes that stay open after the group is gone, so the step cannot hang on them. */
-function releasePipes(pid: number, { stdout, stderr }: { stdout: Readable; stderr: Readable }): void {
+/**
+ * Stops reading pipes that stay open after the group is gone, so the step cannot hang on them.
+ * `groupLeft`: members outlived SIGKILL (stuck in the kernel) and would hold the pipes for good.
+ */
+function releasePipes({ stdout, stderr }: { stdout: Readable; stderr: Readable }, groupLeft: boolean): void {
   if (stdout.closed && stderr.closed) return;
   const release = () => {
     stdout.destroy();
     stderr.destroy();
   };
-  // Members that outlived SIGKILL (stuck in the kernel) would hold the pipes for good.
-  if (groupAlive(pid)) return release();
+  if (groupLeft) return release();
   const timer = setTimeout(release, PIPE_DRAIN_MS).unref();
   const clear = () => stdout.closed && stderr.closed && clearTimeout(timer);
   stdout.once('close', clear);
@@ -181,15 +191,16 @@ function releasePipes(pid: number, { stdout, stderr }: { stdout: Readable; stder
 
 /** Turns how the command ended into its outputs, or into the error that says why it failed. */
 async function collectOutputs(ended: Ended, input: ShellInput, outputFile: string, cwd: string): Promise<Record<string, unknown>> {
-  const command = describeCommand(input.run);
-  if (ended.stopped) throw new StepError('shell.aborted', `Command was stopped: ${command}`);
-  if (ended.spawnError !== undefined) throw spawnFailure(ended.spawnError, cwd, command);
+  // Only an error names the command: a step that succeeds does not describe it.
+  const command = () => describeCommand(input.run);
+  if (ended.stopped) throw new StepError('shell.aborted', `Command was stopped: ${command()}`);
+  if (ended.spawnError !== undefined) throw spawnFailure(ended.spawnError, cwd, command());
   const stdout = ended.stdout.text();
   const stderr = ended.stderr.text();
-  const limited = limitFailure(input.limits, { exitCode: ended.exitCode, signal: ended.signal, stderr }, 'Command', command);
+  const limited = input.limits && limitFailure(input.limits, { exitCode: ended.exitCode, signal: ended.signal, stderr }, 'Command', command());
   if (limited) throw limited;
-  if (ended.signal) throw failure('shell.killed', `Command was killed with ${ended.signal}: ${command}`, stderr, { signal: ended.signal });
-  if (ended.exitCode !== 0) throw failure('shell.exit', `Command failed with exit code ${ended.exitCode}: ${command}`, stderr, { exitCode: ended.exitCode });
+  if (ended.signal) throw failure('shell.killed', `Command was killed with ${ended.signal}: ${command()}`, stderr, { signal: ended.signal });
+  if (ended.exitCode !== 0) throw failure('shell.exit', `Command failed with exit code ${ended.exitCode}: ${command()}`, stderr, { exitCode: ended.exitCode });
   const { from = 'stdout', decode = 'text' } = input.outputs ?? {};
   const decoded = input.outputs ? decodeOutput(from === 'stdout' ? stdout : stderr, decode, from) : {};
   return { exit_code: 0, stdout, stderr, ...decoded, ...(await readOutputFile(outputFile)) };

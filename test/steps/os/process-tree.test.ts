@@ -81,6 +81,14 @@ describe('groupAlive', () => {
     expect(groupAlive(pgid)).toBe(false);
   });
 
+  it('answers for a group that is gone without changing Error.stackTraceLimit', async () => {
+    const child = spawn('true', [], { detached: true, stdio: 'ignore' });
+    await once(child, 'exit');
+    const limit = Error.stackTraceLimit;
+    expect(groupAlive(child.pid!)).toBe(false);
+    expect(Error.stackTraceLimit).toBe(limit);
+  });
+
   it('is false for pids that must never be signalled as groups', () => {
     expect(groupAlive(0)).toBe(false);
     expect(groupAlive(1)).toBe(false);

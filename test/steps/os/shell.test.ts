@@ -262,6 +262,18 @@ describe('shell step process tree', () => {
     expect(liveProcesses('sleep', `100.7${tag}`)).toEqual([]);
   });
 
+  it('only probes the group of a command that left nothing behind, and signals nothing', async () => {
+    const kill = vi.spyOn(process, 'kill');
+    try {
+      await runShell({ run: 'true' });
+      expect(kill.mock.calls).toHaveLength(1);
+      expect(kill.mock.calls[0]![1]).toBe(0);
+      expect(kill.mock.calls[0]![0]).toBeLessThan(0);
+    } finally {
+      kill.mockRestore();
+    }
+  });
+
   it('does not hang on pipes held by a process that left the group', async () => {
     const outputs = await runShell({ run: `setsid sleep 100.8${tag} & echo done` });
     expect(outputs['stdout']).toBe('done');
