@@ -8,7 +8,7 @@ import type { StepNode } from '../model/types.js';
 import type { Frame } from './frame.js';
 import { finishStep } from './record.js';
 import { StepSignal, whenAborted } from './abort.js';
-import { lazyContext } from './lazy-context.js';
+import { lazyContext, type LazyFields } from './lazy-context.js';
 import { runComposite } from './groups.js';
 import { runSubworkflow } from './subworkflow.js';
 import { checkStepInput, describeNested, runNested } from './nested.js';
@@ -208,11 +208,45 @@ function allowedPaths(frame: Frame): readonly string[] {
   return paths;
 }
 
+/** What the lazy fields of one step's context are computed from. */
+interface StepState {
+  readonly frame: Frame;
+  readonly step: string;
+  readonly own: StepSignal;
+  readonly processEnv: () => Readonly<Record<string, string>>;
+}
+
+const LAZY: LazyFields<StepState> = {
+  // The step's own signal, made when the step first reads it (a no-op never does).
+  signal: (state) => state.own.signal,
+  // A process's environment, merged when a step first reads it: a no-op never does.
+  env: (state) => state.processEnv(),
+  // Read by few steps (LLM cassettes).
+  path: ({ frame, step }) => `${step}${frame.scope.itemPath().map((i) => `[${i}]`).join('')}`,
+  // Created on first use: a run whose steps never ask for it touches no disk for it.
+  tmpdir: ({ frame }) => frame.runtime.options.scratch.path,
+};
+
+/** What does not depend on the step: made once per runtime and workflow. */
+const shared = new WeakMap<Frame['instance'], Pick<StepContext, 'maskSecret' | 'describeStep'>>();
+
+function sharedParts(frame: Frame): Pick<StepContext, 'maskSecret' | 'describeStep'> {
+  let parts = shared.get(frame.instance);
+  if (!parts) {
+    const { runtime } = frame;
+    const { workflow } = frame.instance.compiled;
+    parts = { maskSecret: (value: string) => runtime.addSecrets([value]), describeStep: (uses: string) => describeNested(workflow, uses) };
+    shared.set(frame.instance, parts);
+  }
+  return parts;
+}
+
 export function stepContext(frame: Frame, node: StepNode, attempt: number, own: StepSignal, processEnv: () => Readonly<Record<string, string>>): StepContext {
   const { runtime, instance } = frame;
   const { workflow } = instance.compiled;
   const step = frame.eventId(node.id);
   const item = frame.itemIndex();
+  const { maskSecret, describeStep } = sharedParts(frame);
   const ctx: StepContext = lazyContext({
     stepId: node.id, attempt,
     workdir: runtime.options.workdir,
@@ -220,19 +254,10 @@ export function stepContext(frame: Frame, node: StepNode, attempt: number, own: 
     permissions: workflow.permissions,
     run: runtime.scope,
     log: (stream: LogStream, line: string) => runtime.emit({ type: 'step.log', run: runtime.runId, step, stream, line, time: Date.now(), item }),
-    maskSecret: (value: string) => runtime.addSecrets([value]),
-    describeStep: (uses: string) => describeNested(workflow, uses),
+    maskSecret,
+    describeStep,
     // Spreads the context it was given (the lazy fields read at call time, not for every step).
     runStep: (uses: string, input: Record<string, unknown>) => runNested(workflow, ctx, uses, input),
-  }, {
-    // The step's own signal, made when the step first reads it (a no-op never does).
-    signal: () => own.signal,
-    // A process's environment, merged when a step first reads it: a no-op never does.
-    env: processEnv,
-    // Read by few steps (LLM cassettes).
-    path: () => `${step}${frame.scope.itemPath().map((i) => `[${i}]`).join('')}`,
-    // Created on first use: a run whose steps never ask for it touches no disk for it.
-    tmpdir: () => runtime.options.scratch.path,
-  });
+  }, LAZY, { frame, step, own, processEnv });
   return ctx;
 }

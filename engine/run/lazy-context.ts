@@ -6,24 +6,31 @@
  */
 import type { StepContext } from '../../steps/contract.js';
 
-/** How to compute each lazy field, called at each read (each caches what is costly: the signal, the merged env, the folder). */
-export interface LazyFields {
-  signal(): AbortSignal;
-  env(): Readonly<Record<string, string>>;
-  path(): string;
-  tmpdir(): string;
+/**
+ * How to compute each lazy field from a step's `state`, called at each read (each caches what is
+ * costly: the signal, the merged env, the folder). Shared by every step: a step brings its state,
+ * not four closures.
+ */
+export interface LazyFields<S> {
+  signal(state: S): AbortSignal;
+  env(state: S): Readonly<Record<string, string>>;
+  path(state: S): string;
+  tmpdir(state: S): string;
 }
 
-type Eager = Omit<StepContext, keyof LazyFields>;
-const LAZY_KEYS: readonly (keyof LazyFields)[] = ['signal', 'env', 'path', 'tmpdir'];
-const isLazy = (key: string | symbol): key is keyof LazyFields => key === 'signal' || key === 'env' || key === 'path' || key === 'tmpdir';
+type Lazy = keyof LazyFields<unknown>;
+type Eager = Omit<StepContext, Lazy>;
+const LAZY_KEYS: readonly Lazy[] = ['signal', 'env', 'path', 'tmpdir'];
+const isLazy = (key: string | symbol): key is Lazy => key === 'signal' || key === 'env' || key === 'path' || key === 'tmpdir';
 const FIELDS = Symbol('lazy fields');
+const STATE = Symbol('lazy state');
 
 interface Target extends Eager {
-  [FIELDS]: LazyFields;
+  [FIELDS]: LazyFields<unknown>;
+  [STATE]: unknown;
 }
 
-const read = (target: Target, key: keyof LazyFields): unknown => target[FIELDS][key]();
+const read = (target: Target, key: Lazy): unknown => target[FIELDS][key](target[STATE]);
 
 const handler: ProxyHandler<Target> = {
   get: (target, key, receiver) => (isLazy(key) ? read(target, key) : Reflect.get(target, key, receiver)),
@@ -39,9 +46,10 @@ const handler: ProxyHandler<Target> = {
   deleteProperty: () => false,
 };
 
-/** The context of `eager` fields plus the `lazy` ones. */
-export function lazyContext(eager: Eager, lazy: LazyFields): StepContext {
+/** The context of `eager` fields plus the `lazy` ones, computed from `state`. */
+export function lazyContext<S>(eager: Eager, lazy: LazyFields<S>, state: S): StepContext {
   const target = eager as Target;
-  target[FIELDS] = lazy;
+  target[FIELDS] = lazy as LazyFields<unknown>;
+  target[STATE] = state;
   return new Proxy(target, handler) as unknown as StepContext;
 }

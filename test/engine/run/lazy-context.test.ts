@@ -7,11 +7,11 @@ function context(reads: string[]): StepContext {
   const signal = new AbortController().signal;
   const eager = { stepId: 'a', attempt: 2, workdir: '/w', allowedPaths: ['/w'], permissions: undefined, run: {} as StepContext['run'], log: () => undefined };
   return lazyContext(eager, {
-    signal: () => (reads.push('signal'), signal),
-    env: () => (reads.push('env'), { A: '1' }),
-    path: () => (reads.push('path'), 'a[0]'),
-    tmpdir: () => (reads.push('tmpdir'), '/tmp/x'),
-  });
+    signal: (state) => (state.push('signal'), signal),
+    env: (state) => (state.push('env'), { A: '1' }),
+    path: (state) => (state.push('path'), 'a[0]'),
+    tmpdir: (state) => (state.push('tmpdir'), '/tmp/x'),
+  }, reads);
 }
 
 describe('lazyContext', () => {
