@@ -126,13 +126,13 @@ function startAttempt(frame: Frame, node: StepNode, attempt: number, signal: Abo
   }
   // Held by the instance (a cancel waits for it) and by every frame around it (a composite stopped
   // by its timeout waits for what its steps still hold: frame.settled()), until it has settled.
-  instance.control.enter(work);
-  frame.hold(work);
+  instance.control.enter();
+  frame.hold();
   const tracked = work.finally(() => {
     stop();
     own.dispose();
-    instance.control.leave(work);
-    frame.release(work);
+    instance.control.leave();
+    frame.release();
   });
   // Only a timed-out attempt is waited for by its machine (the stopping_* states).
   if (node.timeoutMs !== undefined) frame.inflight.set(id, tracked);

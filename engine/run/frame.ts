@@ -4,6 +4,7 @@ import type { EvalContext } from '../expr/index.js';
 import type { StepNode } from '../model/types.js';
 import type { Control, Runtime } from './runtime.js';
 import { Halt, Scope } from './scope.js';
+import { PendingCount } from './pending.js';
 import { shownId } from '../model/ids.js';
 import { dirname } from 'node:path';
 
@@ -53,7 +54,7 @@ export class Frame {
   private _deadlines?: Map<string, number>;
   private _inflight?: Map<string, Promise<unknown>>;
   private _waiting?: Map<string, () => void>;
-  private _pending?: Set<Promise<unknown>>;
+  private _pending?: PendingCount;
 
   get attempts(): Map<string, number> {
     return (this._attempts ??= new Map());
@@ -83,8 +84,8 @@ export class Frame {
   }
 
   /** Attempts started in this frame or in frames inside it, until they have released everything. */
-  private get pending(): Set<Promise<unknown>> {
-    return (this._pending ??= new Set());
+  private get pending(): PendingCount {
+    return (this._pending ??= new PendingCount());
   }
 
   constructor(
@@ -98,17 +99,17 @@ export class Frame {
   ) {}
 
   /** Keeps an attempt here and in every frame around it, until `release`. */
-  hold(work: Promise<unknown>): void {
-    for (let frame: Frame | undefined = this; frame; frame = frame.parent) frame.pending.add(work);
+  hold(): void {
+    for (let frame: Frame | undefined = this; frame; frame = frame.parent) frame.pending.enter();
   }
 
-  release(work: Promise<unknown>): void {
-    for (let frame: Frame | undefined = this; frame; frame = frame.parent) frame._pending?.delete(work);
+  release(): void {
+    for (let frame: Frame | undefined = this; frame; frame = frame.parent) frame._pending?.leave();
   }
 
   /** Waits until every attempt started inside this frame has released what it held. */
   async settled(): Promise<void> {
-    for (let i = 0; i < 1000 && this._pending?.size; i++) await Promise.allSettled([...this.pending]);
+    await this._pending?.idle();
   }
 
   get runtime(): Runtime {

@@ -1,6 +1,7 @@
 /** Run-level state shared by every block of a run: events and secrets; per instance: cancel and work left to settle. */
 import { join } from 'node:path';
 import { RunResources } from './resources.js';
+import { PendingCount } from './pending.js';
 import type { ScratchDir } from './scratch.js';
 import type { EventSink, RunEvent } from './events.js';
 
@@ -83,28 +84,28 @@ export class Runtime {
  */
 export class Control {
   cancelled = false;
-  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly inflight = new PendingCount();
 
   /** Keeps a step's promise until it settles: a stopped step may still be killing its processes. */
   track<T>(promise: Promise<T>): Promise<T> {
-    this.inflight.add(promise);
-    const forget = () => this.inflight.delete(promise);
+    this.inflight.enter();
+    const forget = () => this.inflight.leave();
     promise.then(forget, forget);
     return promise;
   }
 
   /** Keeps a step's work until `leave` (called when it has settled). */
-  enter(work: Promise<unknown>): void {
-    this.inflight.add(work);
+  enter(): void {
+    this.inflight.enter();
   }
 
-  leave(work: Promise<unknown>): void {
-    this.inflight.delete(work);
+  leave(): void {
+    this.inflight.leave();
   }
 
   /** Waits until every step that was started, stopped or not, has released what it held. */
-  async settle(): Promise<void> {
-    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+  settle(): Promise<void> {
+    return this.inflight.idle();
   }
 
   /** Steps waiting between two attempts: nothing is running that could record them on a cancel. */
