@@ -4,18 +4,8 @@
  * outside it (anchors, tags, folded and multi-line scalars, odd indentation, tabs, CRLF...).
  * Many of the texts are not valid YAML at all; that is the point.
  */
-
-/** A small deterministic PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The deploy rehearsal's seeded generator (mulberry32).
+import { seeded } from '../../steps/deploy/simulate.js';
 
 const KEYS = [
   'id', 'name', 'run', 'uses', 'with', 'steps', 'env', 'a b', 'x-y', 'on', 'yes', 'no', 'y', 'off', '"quoted"', "'single'",
@@ -49,7 +39,7 @@ export class SampleWriter {
 
   /** `wild` (0 to 1) scales how often a choice leaves the common forms for the rare or invalid ones. */
   constructor(seed: number, private readonly wild = 1) {
-    this.rnd = seededRandom(seed);
+    this.rnd = seeded(seed);
   }
 
   document(): string {
