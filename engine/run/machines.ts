@@ -54,6 +54,8 @@ function implementations(delays: Record<string, unknown>) {
       group: stepActor,
       backoff: backoffActor,
       stopped: stoppedActor,
+      // A list's block machine is this one coordinator state: runBlock calls the coordinator without
+      // it, but every compiled config stays a machine that runs (tests walk and run them).
       chain: fromPromise<boolean, { frame: Frame; block: string }>(({ input, signal }) => runChain(input.frame, input.block, signal)),
       dag: fromPromise<void, { frame: Frame; block: string }>(({ input, signal }) => runDag(input.frame, input.block, signal)),
       section: fromPromise<void, { frame: Frame; block: string; section: Section }>(({ input, signal }) => runSection(input.frame, input.block, input.section, signal)),
