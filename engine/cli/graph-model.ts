@@ -26,12 +26,15 @@ type Obj = { [key: string]: JsonValue };
 
 interface Pending { from: string; target: string; label: string; siblings: Map<string, string> }
 
-function invokeLabel(compiled: CompiledWorkflow, invoke: Obj | undefined): string {
+/** What a state runs: a root state's section (its block), or what its invoke starts. */
+function runsLabel(compiled: CompiledWorkflow, config: Obj): string {
+  const meta = config.meta as Obj | undefined;
+  if (typeof meta?.block === 'string') return ` ⟶ ${machineId(meta.block)}`;
+  const invoke = config.invoke as Obj | undefined;
   if (!invoke) return '';
   const input = invoke.input as Obj;
   if (invoke.src === 'dag') return ' ⟶ dag coordinator (a child per step: its step actor, in a unit:ID machine when it retries or times out)';
   if (invoke.src === 'chain') return ' ⟶ chain coordinator (the steps in order: each its step actor, in a unit:ID machine when it retries or times out)';
-  if (invoke.src === 'section') return ` ⟶ ${machineId(String(input.block))}`;
   const node = compiled.workflow.stepsById.get(String(input.id)) ?? undefined;
   if (node?.team) return ` ⟶ team ${node.id}/ (tasks ${node.team.main.steps.map((s) => s.id).join(', ')})`;
   const blocks = [node?.body?.name, ...(node?.branches ?? []).map((b) => b.name)].filter((b) => b !== undefined).map(machineId);
@@ -83,7 +86,7 @@ class Builder {
     for (const child of Object.keys(states)) childMap.set(child, safe(this.prefix + [...path, child].join('__')));
     const children = Object.entries(states).map(([k, v]) => this.state(k, v as Obj, [...path, k], childMap));
     for (const t of transitionsOf(config)) this.pending.push({ from: name, target: t.target, label: t.label, siblings });
-    return { key, name, label: key + invokeLabel(this.compiled, config.invoke as Obj | undefined), final: config.type === 'final', children, initial: config.initial ? childMap.get(String(config.initial)) : undefined };
+    return { key, name, label: key + runsLabel(this.compiled, config), final: config.type === 'final', children, initial: config.initial ? childMap.get(String(config.initial)) : undefined };
   }
 
   resolve(): void {
@@ -118,7 +121,7 @@ function orderEdges(compiled: CompiledWorkflow, prefix: string): GraphEdge[] {
 
 /** Every block machine a run of the workflow may start, by name. */
 export function machineNames(compiled: CompiledWorkflow): string[] {
-  // An empty on_failure: or finally: is passed straight through by the root machine: nothing runs it.
+  // An empty on_failure: or finally: has no state in the root machine: nothing runs it.
   const used = [...compiled.blocks.values()].filter((b) => b.steps.length > 0).map((b) => b.name);
   return [...used, ...unitNames(compiled)];
 }

@@ -2,7 +2,7 @@
  * compile: a checked Workflow -> XState machine configs, plain JSON (names, not functions).
  *
  * The workflow's main, on_failure and finally lists become sibling states of one root machine,
- * each running its list as a block machine (see sectionState). A list of steps (a chain or a
+ * each running its list as a block (see rootMachine). A list of steps (a chain or a
  * DAG) runs in one coordinator state whose actor runs each step as its step actor, or as a
  * `unit:ID` machine when the step retries or times out. A composite step (steps:, parallel:,
  * foreach:) runs in a coordinator state whose actor starts one child per branch or item: a block
@@ -19,7 +19,7 @@ export type DelaySpec = { kind: 'timeout'; ms: number; step: string };
 
 export interface CompiledWorkflow {
   readonly workflow: Workflow;
-  /** The root machine: main -> on_failure (when main failed) -> finally -> end. */
+  /** The root machine: main -> on_failure (when main failed) -> finally -> the run's end. */
   readonly root: StateConfig;
   /** Block machines by name, compiled on first use (a 10,000-node DAG has 10,000 small ones). */
   block(name: string): StateConfig;
@@ -133,33 +133,30 @@ class Compiler {
   }
 }
 
-/**
- * A root section runs its block in a frame of its own (its own halt scope: `finally:` steps run
- * whatever happened before them); an empty section is passed straight through.
- */
-function sectionState(block: Block, section: string, next: JsonValue, onCrash: string): StateConfig {
-  if (block.steps.length === 0) return { always: next };
-  const input = { block: block.name, section };
-  return { invoke: { src: 'section', input, onDone: next, onError: { target: onCrash, actions: 'sectionCrashed' } } };
-}
+/** How the run stands when a section ends: the events of the root machine, with CANCEL. */
+export const STANDINGS = ['succeeded', 'failed', 'cancelled'] as const;
 
+/**
+ * The root machine: a state per section that has steps (main always), each running its list as a
+ * block (`meta.block`), then the run's end. When a section ends, the engine sends how the run
+ * stands; main goes to on_failure when it failed, every section on to finally, and finally to
+ * the final state of that name. CANCEL leaves main or on_failure for finally (their steps are
+ * stopped); during finally it changes nothing: its steps run on, and the run still ends cancelled.
+ * No context, guards or actions: the next state depends on the state and the event alone
+ * (engine/run/root.ts computes each transition once).
+ */
 function rootMachine(wf: Workflow): StateConfig {
-  const cancel = { CANCEL: { target: 'finally', actions: 'cancelRun' } };
-  const afterMain: JsonValue = [{ guard: 'runFailed', target: 'on_failure' }, { target: 'finally' }];
-  return {
-    id: 'wf',
-    initial: 'main',
-    states: {
-      main: { ...sectionState(wf.main, 'main', afterMain, 'on_failure'), on: cancel },
-      on_failure: { ...sectionState(wf.onFailure, 'on_failure', 'finally', 'finally'), on: cancel },
-      // A signal during finally: lets its steps run on, but the run still ends cancelled.
-      finally: { ...sectionState(wf.finally, 'finally', 'end', 'end'), on: { CANCEL: { actions: 'noteCancel' } } },
-      end: { always: [{ guard: 'runCancelled', target: 'cancelled' }, { guard: 'runFailed', target: 'failed' }, { target: 'succeeded' }] },
-      succeeded: { type: 'final' },
-      failed: { type: 'final' },
-      cancelled: { type: 'final' },
-    },
+  const hasFinally = wf.finally.steps.length > 0;
+  const onward = (standing: string): string => (hasFinally ? 'finally' : standing);
+  const passOn = (): StateConfig => Object.fromEntries(STANDINGS.map((s) => [s, onward(s)]));
+  const section = (block: Block, on: StateConfig): StateConfig => ({ meta: { block: block.name }, on });
+  const states: StateConfig = {
+    main: section(wf.main, { ...passOn(), ...(wf.onFailure.steps.length > 0 ? { failed: 'on_failure' } : {}), CANCEL: onward('cancelled') }),
   };
+  if (wf.onFailure.steps.length > 0) states.on_failure = section(wf.onFailure, { ...passOn(), CANCEL: onward('cancelled') });
+  if (hasFinally) states.finally = section(wf.finally, Object.fromEntries(STANDINGS.map((s) => [s, s])));
+  for (const standing of STANDINGS) states[standing] = { type: 'final' };
+  return { id: 'wf', initial: 'main', states };
 }
 
 /** `unit:ID` is the one-step block a DAG coordinator runs for node ID. */

@@ -1,7 +1,6 @@
-/** Starting a workflow instance (the run's root workflow, or a sub-workflow) and driving its root machine. */
+/** Starting a workflow instance (the run's root workflow, or a sub-workflow) and running its root machine. */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createActor } from 'xstate';
 import { compileWorkflow, type CompiledWorkflow } from '../compile/compile.js';
 import { UsageError } from '../errors.js';
 import { evaluateValue, stringifyValue } from '../expr/index.js';
@@ -11,6 +10,7 @@ import { Machines } from './machines.js';
 import { Control, type Runtime } from './runtime.js';
 import { Halt, Scope } from './scope.js';
 import { errorMessage } from './record.js';
+import { runRoot } from './root.js';
 import type { RunStatus } from './events.js';
 
 const compiledCache = new WeakMap<Workflow, { compiled: CompiledWorkflow; machines: Machines; nodes: Map<string, StepNode> }>();
@@ -94,17 +94,7 @@ function evaluateOutputs(frame: Frame): { outputs: Record<string, unknown>; erro
 
 /** Runs an instance's root machine to its end; `signal` cancels it (finally: still runs). */
 export async function runInstance(frame: Frame, signal?: AbortSignal): Promise<InstanceResult> {
-  const actor = createActor(frame.instance.machines.root(), { input: frame });
-  const ended = new Promise<string>((resolveEnd, rejectEnd) => {
-    actor.subscribe({ complete: () => resolveEnd(String(actor.getSnapshot().value)), error: rejectEnd });
-  });
-  const onAbort = () => actor.send({ type: 'CANCEL' });
-  // Cancelled before it started: no step of main starts at all, finally: still runs.
-  if (signal?.aborted) frame.instance.control.cancel();
-  else signal?.addEventListener('abort', onAbort, { once: true });
-  actor.start();
-  const status = (await ended) as RunStatus;
-  signal?.removeEventListener('abort', onAbort);
+  const status = await runRoot(frame, signal);
   await frame.instance.control.settle();
   const { outputs, error } = evaluateOutputs(frame);
   if (error && status === 'succeeded') return { status: 'failed', outputs, error: `Workflow outputs: ${error}` };

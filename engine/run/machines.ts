@@ -1,20 +1,15 @@
 /**
- * XState implementations behind the names in the compiled configs: the `step`, `group` and `dag`
- * actors, the recording actions, the retry guards and the per-step delays.
+ * XState implementations behind the names in the block machines' configs: the `step`, `group`,
+ * `chain` and `dag` actors, the recording actions, the retry guards and the per-step delays. The
+ * root machine needs none (engine/run/root.ts).
  */
-import { fromPromise, setup, type AnyStateMachine } from 'xstate';
+import { createMachine, fromPromise, setup, type AnyStateMachine } from 'xstate';
 import type { CompiledWorkflow, StateConfig } from '../compile/compile.js';
-import { instanceFailed, type Frame, type MachineSource, type Section } from './frame.js';
-import { runChain, runDag, runSection } from './groups.js';
-import { errorMessage } from './record.js';
+import type { Frame, MachineSource } from './frame.js';
+import { runChain, runDag } from './groups.js';
 import { attemptFailed, backoffActor, canRetry, stepActor, stepDone, stoppedActor, type Args, type Ctx } from './transitions.js';
 
 export { backoffDelay } from './transitions.js';
-
-/** An engine bug must still fail the run, loudly, rather than end it as a success. */
-function sectionCrashed({ context: { frame }, event }: Args): void {
-  frame.instance.halts.main.fail(`Internal error: ${errorMessage(event.error)}`);
-}
 
 /** An attempt's timeout: the step's own, or what was left of it when the run is resumed (Frame.timeoutOf). */
 function delaysOf(compiled: CompiledWorkflow): Record<string, (args: { context: Ctx }) => number> {
@@ -22,7 +17,7 @@ function delaysOf(compiled: CompiledWorkflow): Record<string, (args: { context: 
 }
 
 /** Adds the two functions the JSON config leaves out: context from input, and invoke inputs carrying the frame. */
-function materialize(config: StateConfig, root: boolean): Record<string, unknown> {
+function materialize(config: StateConfig): Record<string, unknown> {
   // Only state nodes are copied; the rest of the config is shared read-only (XState does not change it).
   const walk = (node: StateConfig): Record<string, unknown> => {
     const out: Record<string, unknown> = { ...node };
@@ -36,7 +31,7 @@ function materialize(config: StateConfig, root: boolean): Record<string, unknown
     return out;
   };
   const out = walk(config) as Record<string, unknown>;
-  if (root) out.context = ({ input }: { input: Frame }) => ({ frame: input });
+  out.context = ({ input }: { input: Frame }) => ({ frame: input });
   return out;
 }
 
@@ -58,28 +53,20 @@ function implementations(delays: Record<string, unknown>) {
       // it, but every compiled config stays a machine that runs (tests walk and run them).
       chain: fromPromise<boolean, { frame: Frame; block: string }>(({ input, signal }) => runChain(input.frame, input.block, signal)),
       dag: fromPromise<void, { frame: Frame; block: string }>(({ input, signal }) => runDag(input.frame, input.block, signal)),
-      section: fromPromise<void, { frame: Frame; block: string; section: Section }>(({ input, signal }) => runSection(input.frame, input.block, input.section, signal)),
     },
     actions: {
       stepDone: stepDone as never,
       attemptFailed: attemptFailed as never,
-      cancelRun: (({ context }: Args) => context.frame.instance.control.cancel()) as never,
-      noteCancel: (({ context }: Args) => {
-        context.frame.instance.control.cancelled = true;
-      }) as never,
-      sectionCrashed: sectionCrashed as never,
     },
     guards: {
       canRetry: canRetry as never,
       chainDone: (({ event }: Args) => event.output === true) as never,
-      runFailed: (({ context }: Args) => instanceFailed(context.frame.instance)) as never,
-      runCancelled: (({ context }: Args) => context.frame.instance.control.cancelled) as never,
     },
     delays: delays as never,
   });
 }
 
-/** For every workflow without timeouts, and for every root machine (which has none). */
+/** For every workflow without timeouts. */
 let shared: ReturnType<typeof implementations> | undefined;
 const sharedImpl = () => (shared ??= implementations({}));
 
@@ -105,7 +92,8 @@ export class Machines implements MachineSource {
     let machine = roots.get(key);
     if (!machine) {
       if (roots.size >= ROOTS_KEPT) roots.delete(roots.keys().next().value!);
-      machine = sharedImpl().createMachine(materialize(this.compiled.root, true) as never) as unknown as AnyStateMachine;
+      // No context, guards, actions or actors: engine/run/root.ts steps it with XState's pure transitions.
+      machine = createMachine(this.compiled.root as never) as unknown as AnyStateMachine;
       roots.set(key, machine);
     }
     return machine;
@@ -114,7 +102,7 @@ export class Machines implements MachineSource {
   block(name: string): AnyStateMachine {
     const cached = this.cache.get(name);
     if (cached) return cached;
-    const machine = this.impl.createMachine(materialize(this.compiled.block(name), true) as never) as unknown as AnyStateMachine;
+    const machine = this.impl.createMachine(materialize(this.compiled.block(name)) as never) as unknown as AnyStateMachine;
     this.cache.set(name, machine);
     return machine;
   }

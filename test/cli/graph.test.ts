@@ -62,9 +62,12 @@ describe('arq graph', () => {
       '  unit_build__build__stopping_retry --> unit_build__build__backoff : done',
       '  unit_build__build__backoff --> unit_build__build__attempt : done',
       '  unit_checks__checks --> unit_checks___done : done',
-      '  wf__main --> wf__on_failure : done [runFailed]',
+      '  wf__main --> wf__on_failure : failed',
+      '  wf__main --> wf__finally : succeeded',
       '  wf__main --> wf__finally : CANCEL',
-      '  wf__end --> wf__failed : always [runFailed]',
+      '  wf__on_failure --> wf__finally : failed',
+      '  wf__finally --> wf__failed : failed',
+      '  wf__finally --> wf__cancelled : cancelled',
     ]) expect(out).toContain(`${edge}\n`);
     expect(out).toMatch(/  state "unit:checks" as unit_checks \{\n    \[\*\] --> unit_checks__checks\n    state "checks ⟶ block:block\d+, block:block\d+" as unit_checks__checks\n/);
     for (const step of ['lint', 'unit', 'rollback', 'tidy']) expect(out).toContain(`    state "${step} (step)" as unit_${step}__${step}\n`);
@@ -76,7 +79,7 @@ describe('arq graph', () => {
     expect(result.stdout.startsWith('digraph arq {\n  compound=true;\n  subgraph cluster_wf {\n')).toBe(true);
     expect(result.stdout.endsWith('}\n')).toBe(true);
     expect(result.stdout).toContain('  unit_lint__lint [label="lint (step)", shape=ellipse];\n');
-    expect(result.stdout).toContain('  wf__main -> wf__on_failure [label="done [runFailed]"];\n');
+    expect(result.stdout).toContain('  wf__main -> wf__on_failure [label="failed"];\n');
   });
 
   it('prints exactly the compiled configs as JSON', async () => {

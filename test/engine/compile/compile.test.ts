@@ -31,26 +31,17 @@ const stepDone = (id: string) => ({ type: 'stepDone', params: { id } });
 const failed = (id: string, then: string, timeout = false) => ({ type: 'attemptFailed', params: { id, then, timeout } });
 
 describe('compileWorkflow', () => {
-  it('builds a root machine of sections: main, then on_failure only when main failed, then finally', async () => {
+  it('builds a root machine of sections: main, then on_failure only when main failed, then finally, then the state named by how the run stands', async () => {
     const compiled = compileWorkflow(await checkText(yaml, dir));
-    const main = compiled.workflow.main.name;
+    const { main, onFailure, finally: fin } = compiled.workflow;
     expect(compiled.root).toEqual({
       id: 'wf',
       initial: 'main',
       states: {
-        main: {
-          invoke: { src: 'section', input: { block: main, section: 'main' }, onDone: [{ guard: 'runFailed', target: 'on_failure' }, { target: 'finally' }], onError: { target: 'on_failure', actions: 'sectionCrashed' } },
-          on: { CANCEL: { target: 'finally', actions: 'cancelRun' } },
-        },
-        on_failure: {
-          invoke: { src: 'section', input: { block: compiled.workflow.onFailure.name, section: 'on_failure' }, onDone: 'finally', onError: { target: 'finally', actions: 'sectionCrashed' } },
-          on: { CANCEL: { target: 'finally', actions: 'cancelRun' } },
-        },
-        finally: {
-          invoke: { src: 'section', input: { block: compiled.workflow.finally.name, section: 'finally' }, onDone: 'end', onError: { target: 'end', actions: 'sectionCrashed' } },
-          on: { CANCEL: { actions: 'noteCancel' } },
-        },
-        end: { always: [{ guard: 'runCancelled', target: 'cancelled' }, { guard: 'runFailed', target: 'failed' }, { target: 'succeeded' }] },
+        main: { meta: { block: main.name }, on: { succeeded: 'finally', failed: 'on_failure', cancelled: 'finally', CANCEL: 'finally' } },
+        on_failure: { meta: { block: onFailure.name }, on: { succeeded: 'finally', failed: 'finally', cancelled: 'finally', CANCEL: 'finally' } },
+        // A cancel during finally: changes nothing: its steps run on, and the run ends cancelled.
+        finally: { meta: { block: fin.name }, on: { succeeded: 'succeeded', failed: 'failed', cancelled: 'cancelled' } },
         succeeded: { type: 'final' },
         failed: { type: 'final' },
         cancelled: { type: 'final' },
@@ -125,11 +116,17 @@ describe('compileWorkflow', () => {
     });
   });
 
-  it('passes empty sections straight through', async () => {
+  it('gives an empty on_failure: or finally: no state: main ends the run itself', async () => {
     const compiled = compileWorkflow(await checkText('name: bare\nsteps:\n  - uses: noop\n', dir));
-    const states = compiled.root.states as Record<string, unknown>;
-    expect(states.on_failure).toEqual({ always: 'finally', on: { CANCEL: { target: 'finally', actions: 'cancelRun' } } });
-    expect(states.finally).toEqual({ always: 'end', on: { CANCEL: { actions: 'noteCancel' } } });
+    expect(compiled.root.states).toEqual({
+      main: { meta: { block: compiled.workflow.main.name }, on: { succeeded: 'succeeded', failed: 'failed', cancelled: 'cancelled', CANCEL: 'cancelled' } },
+      succeeded: { type: 'final' },
+      failed: { type: 'final' },
+      cancelled: { type: 'final' },
+    });
+    const handled = compileWorkflow(await checkText('name: h\nsteps:\n  - uses: noop\non_failure:\n  - uses: noop\n', dir));
+    expect(Object.keys(handled.root.states as object)).toEqual(['main', 'on_failure', 'succeeded', 'failed', 'cancelled']);
+    expect((handled.root.states as Record<string, { on: unknown }>).on_failure.on).toEqual({ succeeded: 'succeeded', failed: 'failed', cancelled: 'cancelled', CANCEL: 'cancelled' });
   });
 
   it('emits plain JSON (names, not functions) that XState accepts, even where step ids look like machine ids', async () => {
