@@ -23,6 +23,8 @@ export interface CompiledWorkflow {
   readonly root: StateConfig;
   /** Block machines by name, compiled on first use (a 10,000-node DAG has 10,000 small ones). */
   block(name: string): StateConfig;
+  /** Any step by id, the inline body of a foreach too (`unit:ID` names a one-step block of it). */
+  step(id: string): StepNode | undefined;
   readonly blocks: ReadonlyMap<string, Block>;
   readonly delays: ReadonlyMap<string, DelaySpec>;
 }
@@ -159,18 +161,22 @@ function rootMachine(wf: Workflow): StateConfig {
   return { id: 'wf', initial: 'main', states };
 }
 
-/** `unit:ID` is the one-step block a DAG coordinator runs for node ID. */
-function blockNamed(name: string, blocks: ReadonlyMap<string, Block>, steps: ReadonlyMap<string, StepNode>): Block {
-  if (!name.startsWith('unit:')) return blocks.get(name)!;
-  return { name, steps: [steps.get(name.slice(5))!], dag: false };
-}
-
 function collectBlocks(block: Block, into: Map<string, Block>): void {
   into.set(block.name, block);
-  for (const step of block.steps) {
-    if (step.body) collectBlocks(step.body, into);
-    for (const branch of step.branches ?? []) collectBlocks(branch, into);
+  // Indexed: an iterator's result objects cost every step of a long list, until the loop is optimised.
+  const { steps } = block;
+  for (let i = 0; i < steps.length; i++) {
+    const { body, branches } = steps[i]!;
+    if (body) collectBlocks(body, into);
+    if (branches) for (let j = 0; j < branches.length; j++) collectBlocks(branches[j]!, into);
   }
+}
+
+/** Every step by id, the inline body of a foreach too (not in stepsById): a `unit:ID` may name any. */
+function stepsOf(blocks: ReadonlyMap<string, Block>): Map<string, StepNode> {
+  const steps = new Map<string, StepNode>();
+  for (const block of blocks.values()) for (let i = 0; i < block.steps.length; i++) steps.set(block.steps[i]!.id, block.steps[i]!);
+  return steps;
 }
 
 /** Compiles a checked workflow into machine configs. */
@@ -178,18 +184,20 @@ export function compileWorkflow(wf: Workflow): CompiledWorkflow {
   const compiler = new Compiler();
   const root = rootMachine(wf);
   const blocks = new Map<string, Block>();
-  for (const block of [wf.main, wf.onFailure, wf.finally]) collectBlocks(block, blocks);
+  collectBlocks(wf.main, blocks);
+  collectBlocks(wf.onFailure, blocks);
+  collectBlocks(wf.finally, blocks);
   // Registers every step's delays now, so the machines can be set up before any block is compiled.
-  for (const block of blocks.values()) for (const step of block.steps) if (step.timeoutMs !== undefined) compiler.timeoutDelay(step);
-  // Every step by id, the inline body of a foreach too (not in stepsById): a `unit:ID` may name any.
-  const steps = new Map<string, StepNode>();
-  for (const block of blocks.values()) for (const step of block.steps) steps.set(step.id, step);
+  for (const block of blocks.values()) for (let i = 0; i < block.steps.length; i++) if (block.steps[i]!.timeoutMs !== undefined) compiler.timeoutDelay(block.steps[i]!);
+  // Made when first asked for: a chain's bare steps are run without looking them up by id.
+  let steps: Map<string, StepNode> | undefined;
+  const step = (id: string) => (steps ??= stepsOf(blocks)).get(id);
   const cache = new Map<string, StateConfig>();
   return {
-    workflow: wf, root, blocks, delays: compiler.delays,
+    workflow: wf, root, blocks, delays: compiler.delays, step,
     block(name) {
       let config = cache.get(name);
-      if (!config) cache.set(name, (config = compiler.blockMachine(blockNamed(name, blocks, steps))));
+      if (!config) cache.set(name, (config = compiler.blockMachine(name.startsWith('unit:') ? { name, steps: [step(name.slice(5))!], dag: false } : blocks.get(name)!)));
       return config;
     },
   };

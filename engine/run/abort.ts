@@ -2,28 +2,64 @@
  * Abort listeners that cost O(1) each. Node's EventTarget looks through every listener already
  * added before it adds one, so the 1,000 steps of a wide group listening on their coordinator's
  * one signal cost 1,000^2 / 2 comparisons. Here a signal gets one listener, and what waits on it
- * goes in a Set.
+ * goes in a list: a Set would shrink its table (an allocation) each time a chain's one step left it.
  */
-const waiting = new WeakMap<AbortSignal, Set<() => void>>();
+/** What waits on one signal: a list, so that a waiter added and removed per step allocates no table. */
+class Waiters {
+  head?: Waiter;
+  tail?: Waiter;
+  fired = false;
+
+  add(call: () => void): Waiter {
+    const waiter = new Waiter(this, call, this.tail);
+    if (this.tail) this.tail.next = waiter;
+    else this.head = waiter;
+    this.tail = waiter;
+    return waiter;
+  }
+
+  /** Calls every waiter there is when the signal aborts, in order; one removed meanwhile is not called. */
+  fire(): void {
+    this.fired = true;
+    for (let waiter = this.head; waiter; waiter = waiter.next) if (!waiter.removed) waiter.call();
+    this.head = this.tail = undefined;
+  }
+}
+
+/** One listener on a signal (see {@link whenAborted}); `remove()` takes it off. */
+export class Waiter {
+  next?: Waiter;
+  removed = false;
+
+  constructor(private readonly list: Waiters, readonly call: () => void, private prev?: Waiter) {}
+
+  remove(): void {
+    if (this.removed) return;
+    this.removed = true;
+    const { list } = this;
+    if (list.fired) return;
+    if (this.prev) this.prev.next = this.next;
+    else list.head = this.next;
+    if (this.next) this.next.prev = this.prev;
+    else list.tail = this.prev;
+  }
+}
+
+const waiting = new WeakMap<AbortSignal, Waiters>();
 
 /**
- * Calls `listener` once when `signal` aborts (in the order listeners were added); returns what
- * removes it. A signal already aborted calls nothing: callers check `signal.aborted` first.
+ * Calls `listener` once when `signal` aborts (in the order listeners were added); `remove()` on
+ * what it returns takes it off. A signal already aborted calls nothing: callers check
+ * `signal.aborted` first.
  */
-export function whenAborted(signal: AbortSignal, listener: () => void): () => void {
-  let set = waiting.get(signal);
-  if (!set) {
-    const fresh = new Set<() => void>();
-    waiting.set(signal, (set = fresh));
-    signal.addEventListener('abort', () => {
-      const listeners = [...fresh];
-      fresh.clear();
-      for (const call of listeners) call();
-    }, { once: true });
+export function whenAborted(signal: AbortSignal, listener: () => void): Waiter {
+  let list = waiting.get(signal);
+  if (!list) {
+    const fresh = new Waiters();
+    waiting.set(signal, (list = fresh));
+    signal.addEventListener('abort', () => fresh.fire(), { once: true });
   }
-  set.add(listener);
-  const added = set;
-  return () => added.delete(listener);
+  return list.add(listener);
 }
 
 /**
@@ -32,7 +68,7 @@ export function whenAborted(signal: AbortSignal, listener: () => void): () => vo
  */
 export class StepSignal {
   private controller?: AbortController;
-  private unlink?: () => void;
+  private unlink?: Waiter;
 
   constructor(private readonly parent: AbortSignal) {}
 
@@ -47,6 +83,6 @@ export class StepSignal {
 
   /** The step ended: it no longer listens on its coordinator. */
   dispose(): void {
-    this.unlink?.();
+    this.unlink?.remove();
   }
 }

@@ -7,8 +7,8 @@ import { evaluateCondition, evaluateValue, isConstant, stringifyValue } from '..
 import type { StepNode } from '../model/types.js';
 import type { Frame } from './frame.js';
 import { finishStep } from './record.js';
-import { StepSignal, whenAborted } from './abort.js';
-import { lazyContext, type LazyFields } from './lazy-context.js';
+import { StepSignal, whenAborted, type Waiter } from './abort.js';
+import { contextMaker } from './lazy-context.js';
 import { runComposite } from './groups.js';
 import { runSubworkflow } from './subworkflow.js';
 import { checkStepInput, describeNested, runNested } from './nested.js';
@@ -77,43 +77,83 @@ function shouldRun(frame: Frame, node: StepNode): boolean {
   return node.if === undefined || evaluateCondition(node.if, frame.evalContext());
 }
 
+/**
+ * What the caller of an attempt does with its end, once the attempt has released everything: its
+ * result (or its error) becomes what `ok` or `failed` returns. Given to the attempt itself, so
+ * that a step costs one promise for its end, not one for its release and one more for its caller.
+ */
+export interface Settle<T> {
+  ok(output: unknown): T;
+  failed(error: unknown): T;
+}
+
+/** The attempt's own result: an output, or a rejection with its error (a step actor's promise). */
+const PASS_ON: Settle<unknown> = {
+  ok: (output) => output,
+  failed: (error) => {
+    throw error;
+  },
+};
+
 /** Starts an attempt; the returned promise settles only when the step has released everything. */
 export function executeStep(frame: Frame, id: string, signal: AbortSignal): Promise<unknown> {
-  return executeNode(frame, frame.node(id), signal);
+  return executeNode(frame, frame.node(id), signal, PASS_ON);
 }
 
 /**
- * executeStep for a step at hand. Not an async function: a chain of 10,000 steps runs 10,000 of
- * these, and each await or async wrapper is a promise more per step.
+ * executeStep for a step at hand, settled as `settle` says. Not an async function: a chain of
+ * 10,000 steps runs 10,000 of these, and each await or async wrapper is a promise more per step.
  */
-export function executeNode(frame: Frame, node: StepNode, signal: AbortSignal): Promise<unknown> {
+export function executeNode<T>(frame: Frame, node: StepNode, signal: AbortSignal, settle: Settle<T>): Promise<T> {
   const { id } = node;
   const attempt = (frame.attempts.get(id) ?? 0) + 1;
   frame.attempts.set(id, attempt);
   if (attempt === 1) {
     try {
       if (frame.halt.halted() && !runsAnyway(frame, node)) throw new Halted(frame.instance.control.cancelled ? 'the run was cancelled' : 'an earlier step failed');
-      if (frame.runtime.options.replay) return startReplayed(frame, node, signal);
-      if (!shouldRun(frame, node)) return Promise.resolve(new Skipped('its if: condition was false'));
+      if (frame.runtime.options.replay) return startReplayed(frame, node, signal, settle);
+      if (!shouldRun(frame, node)) return Promise.resolve(new Skipped('its if: condition was false')).then((skipped) => settle.ok(skipped));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(error).catch((reason: unknown) => settle.failed(reason));
     }
     frame.started.set(id, Date.now());
   }
-  return startAttempt(frame, node, attempt, signal);
+  return startAttempt(frame, node, attempt, signal, settle);
 }
 
 /** The first attempt of a step in a resumed run: taken from the journal, or run as usual. */
-async function startReplayed(frame: Frame, node: StepNode, signal: AbortSignal): Promise<unknown> {
-  const replayed = await replayStep(frame, node, signal);
-  if (replayed) return replayed;
-  if (!shouldRun(frame, node)) return new Skipped('its if: condition was false');
+async function startReplayed<T>(frame: Frame, node: StepNode, signal: AbortSignal, settle: Settle<T>): Promise<T> {
+  let replayed: Replayed | undefined;
+  try {
+    replayed = await replayStep(frame, node, signal);
+  } catch (error) {
+    return settle.failed(error);
+  }
+  if (replayed) return settle.ok(replayed);
+  if (!shouldRun(frame, node)) return settle.ok(new Skipped('its if: condition was false'));
   frame.started.set(node.id, Date.now());
-  return startAttempt(frame, node, frame.attempts.get(node.id)!, signal);
+  return startAttempt(frame, node, frame.attempts.get(node.id)!, signal, settle);
 }
 
-function startAttempt(frame: Frame, node: StepNode, attempt: number, signal: AbortSignal): Promise<unknown> {
-  const { runtime, instance } = frame;
+/** What an attempt holds until it settles: its abort listener, its own signal, its place in the counts. */
+class Held {
+  constructor(private readonly frame: Frame, private readonly stop: Waiter, private readonly own: StepSignal) {
+    // Held by the instance (a cancel waits for it) and by every frame around it (a composite stopped
+    // by its timeout waits for what its steps still hold: frame.settled()), until it has settled.
+    frame.instance.control.enter();
+    frame.hold();
+  }
+
+  release(): void {
+    this.stop.remove();
+    this.own.dispose();
+    this.frame.instance.control.leave();
+    this.frame.release();
+  }
+}
+
+function startAttempt<T>(frame: Frame, node: StepNode, attempt: number, signal: AbortSignal, settle: Settle<T>): Promise<T> {
+  const { runtime } = frame;
   const { id } = node;
   runtime.emit({ type: 'step.started', run: runtime.runId, step: frame.eventId(id), label: node.label, attempt, time: Date.now(), item: frame.itemIndex(), items: frame.itemPath(), deadline: node.timeoutMs === undefined ? undefined : frame.deadlines.get(id) });
   const stop = whenAborted(signal, () => recordStopped(frame, node, attempt));
@@ -124,16 +164,17 @@ function startAttempt(frame: Frame, node: StepNode, attempt: number, signal: Abo
   } catch (error) {
     work = Promise.reject(error);
   }
-  // Held by the instance (a cancel waits for it) and by every frame around it (a composite stopped
-  // by its timeout waits for what its steps still hold: frame.settled()), until it has settled.
-  instance.control.enter();
-  frame.hold();
-  const tracked = work.finally(() => {
-    stop();
-    own.dispose();
-    instance.control.leave();
-    frame.release();
-  });
+  const held = new Held(frame, stop, own);
+  const tracked = work.then(
+    (output) => {
+      held.release();
+      return settle.ok(output);
+    },
+    (error: unknown) => {
+      held.release();
+      return settle.failed(error);
+    },
+  );
   // Only a timed-out attempt is waited for by its machine (the stopping_* states).
   if (node.timeoutMs !== undefined) frame.inflight.set(id, tracked);
   return tracked;
@@ -178,11 +219,10 @@ function runAction(frame: Frame, node: StepNode, attempt: number, own: StepSigna
   // Script variables are evaluated before the step starts (an expression that fails, fails the step
   // here); a merged env without them is only made when the step reads it.
   const merged = node.scriptVars?.length ? processEnv(frame, node, env) : undefined;
-  let read: Readonly<Record<string, string>> | undefined;
-  const context = () => stepContext(frame, node, attempt, own, () => (read ??= merged ?? processEnv(frame, node, env)));
+  const state: StepState = { frame, node, attempt, own, env, merged };
   if (node.uses === 'agents.team') return runTeam(frame, node, input as Record<string, unknown>, own.signal);
-  if (node.uses === 'agents.plan') return runPlan(frame, node, input as PlanInput, own.signal, context);
-  const running = Promise.resolve(type.run(input as Record<string, unknown>, context()));
+  if (node.uses === 'agents.plan') return runPlan(frame, node, input as PlanInput, own.signal, () => stepContext(state));
+  const running = Promise.resolve(type.run(input as Record<string, unknown>, stepContext(state)));
   return node.scriptVars ? running.catch((error: unknown) => Promise.reject(showExpressions(error, node))) : running;
 }
 
@@ -208,24 +248,21 @@ function allowedPaths(frame: Frame): readonly string[] {
   return paths;
 }
 
-/** What the lazy fields of one step's context are computed from. */
+/** What one step's context is computed from; what is costly to make, or must stay the same, is kept here. */
 interface StepState {
   readonly frame: Frame;
-  readonly step: string;
+  readonly node: StepNode;
+  readonly attempt: number;
   readonly own: StepSignal;
-  readonly processEnv: () => Readonly<Record<string, string>>;
+  /** The step's env (the workflow's, its blocks', its own), before the process env is merged in. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The merged env with the step's script variables, evaluated before it started. */
+  readonly merged?: Readonly<Record<string, string>>;
+  processEnv?: Readonly<Record<string, string>>;
+  log?: StepContext['log'];
+  runStep?: StepContext['runStep'];
+  ctx?: StepContext;
 }
-
-const LAZY: LazyFields<StepState> = {
-  // The step's own signal, made when the step first reads it (a no-op never does).
-  signal: (state) => state.own.signal,
-  // A process's environment, merged when a step first reads it: a no-op never does.
-  env: (state) => state.processEnv(),
-  // Read by few steps (LLM cassettes).
-  path: ({ frame, step }) => `${step}${frame.scope.itemPath().map((i) => `[${i}]`).join('')}`,
-  // Created on first use: a run whose steps never ask for it touches no disk for it.
-  tmpdir: ({ frame }) => frame.runtime.options.scratch.path,
-};
 
 /** What does not depend on the step: made once per runtime and workflow. */
 const shared = new WeakMap<Frame['instance'], Pick<StepContext, 'maskSecret' | 'describeStep'>>();
@@ -241,23 +278,36 @@ function sharedParts(frame: Frame): Pick<StepContext, 'maskSecret' | 'describeSt
   return parts;
 }
 
-export function stepContext(frame: Frame, node: StepNode, attempt: number, own: StepSignal, processEnv: () => Readonly<Record<string, string>>): StepContext {
-  const { runtime, instance } = frame;
-  const { workflow } = instance.compiled;
+function logTo({ frame, node }: StepState): StepContext['log'] {
+  const { runtime } = frame;
   const step = frame.eventId(node.id);
   const item = frame.itemIndex();
-  const { maskSecret, describeStep } = sharedParts(frame);
-  const ctx: StepContext = lazyContext({
-    stepId: node.id, attempt,
-    workdir: runtime.options.workdir,
-    allowedPaths: allowedPaths(frame),
-    permissions: workflow.permissions,
-    run: runtime.scope,
-    log: (stream: LogStream, line: string) => runtime.emit({ type: 'step.log', run: runtime.runId, step, stream, line, time: Date.now(), item }),
-    maskSecret,
-    describeStep,
-    // Spreads the context it was given (the lazy fields read at call time, not for every step).
-    runStep: (uses: string, input: Record<string, unknown>) => runNested(workflow, ctx, uses, input),
-  }, LAZY, { frame, step, own, processEnv });
-  return ctx;
+  return (stream: LogStream, line: string) => runtime.emit({ type: 'step.log', run: runtime.runId, step, stream, line, time: Date.now(), item });
+}
+
+const contextOf = contextMaker<StepState>({
+  stepId: (s) => s.node.id,
+  attempt: (s) => s.attempt,
+  workdir: (s) => s.frame.runtime.options.workdir,
+  allowedPaths: (s) => allowedPaths(s.frame),
+  permissions: (s) => s.frame.instance.compiled.workflow.permissions,
+  run: (s) => s.frame.runtime.scope,
+  log: (s) => (s.log ??= logTo(s)),
+  maskSecret: (s) => sharedParts(s.frame).maskSecret,
+  describeStep: (s) => sharedParts(s.frame).describeStep,
+  // Spreads the context it was given (its fields read at call time, not for every step).
+  runStep: (s) => (s.runStep ??= (uses, input) => runNested(s.frame.instance.compiled.workflow, s.ctx!, uses, input)),
+  // The step's own signal, made when the step first reads it (a no-op never does).
+  signal: (s) => s.own.signal,
+  // A process's environment, merged when a step first reads it: a no-op never does.
+  env: (s) => (s.processEnv ??= s.merged ?? processEnv(s.frame, s.node, s.env)),
+  // Read by few steps (LLM cassettes).
+  path: ({ frame, node }) => `${frame.eventId(node.id)}${frame.scope.itemPath().map((i) => `[${i}]`).join('')}`,
+  // Created on first use: a run whose steps never ask for it touches no disk for it.
+  tmpdir: (s) => s.frame.runtime.options.scratch.path,
+});
+
+/** The context a step's run() gets. */
+function stepContext(state: StepState): StepContext {
+  return (state.ctx = contextOf(state));
 }

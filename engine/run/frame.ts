@@ -21,7 +21,6 @@ export interface Instance {
   readonly env: Readonly<Record<string, string>>;
   /** Prepended to step ids in events (`deploy/` for the steps of a sub-workflow called by `deploy`). */
   readonly prefix: string;
-  readonly nodes: ReadonlyMap<string, StepNode>;
   readonly startedAt: number;
   /** `run.started_at`, formatted once rather than per expression. */
   readonly startedAtText: string;
@@ -117,7 +116,7 @@ export class Frame {
   }
 
   node(id: string): StepNode {
-    return this.instance.nodes.get(id)!;
+    return this.instance.compiled.step(id)!;
   }
 
   /** A frame for the blocks of a composite step: a halt scope of their own, the same results. */

@@ -8,7 +8,7 @@ import { StepError } from '../../steps/contract.js';
 import { evaluateValue } from '../expr/index.js';
 import type { Block, StepNode } from '../model/types.js';
 import { describeValue } from '../check/schema-errors.js';
-import { executeNode, Interrupted, stepEnv } from './execute.js';
+import { executeNode, Interrupted, stepEnv, type Settle } from './execute.js';
 import { Frame, type Section } from './frame.js';
 import { errorMessage, finishStep } from './record.js';
 import { Halt, Scope } from './scope.js';
@@ -36,7 +36,7 @@ export function runBlock(frame: Frame, name: string, signal: AbortSignal): Promi
     settle(false);
   });
   actor.start();
-  return ended.finally(stop);
+  return ended.finally(() => stop.remove());
 }
 
 /**
@@ -169,18 +169,25 @@ function needsMachine(node: StepNode): boolean {
  */
 function runStepDirect(frame: Frame, node: StepNode, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
-  return executeNode(frame, node, signal).then(
-    (output) => {
-      if (signal.aborted) return false;
-      recordDone(frame, node, output);
-      return true;
-    },
-    (error: unknown) => {
-      if (signal.aborted) return false;
-      attemptFailed({ context: { frame }, event: { error } }, { id: node.id, then: node.continueOnError ? 'continue' : 'fail' });
-      return node.continueOnError;
-    },
-  );
+  return executeNode(frame, node, signal, new Recorded(frame, node, signal));
+}
+
+/** How a bare step's end is recorded (see runStepDirect). */
+class Recorded implements Settle<boolean> {
+  constructor(private readonly frame: Frame, private readonly node: StepNode, private readonly signal: AbortSignal) {}
+
+  ok(output: unknown): boolean {
+    if (this.signal.aborted) return false;
+    recordDone(this.frame, this.node, output);
+    return true;
+  }
+
+  failed(error: unknown): boolean {
+    if (this.signal.aborted) return false;
+    const { frame, node } = this;
+    attemptFailed({ context: { frame }, event: { error } }, { id: node.id, then: node.continueOnError ? 'continue' : 'fail' });
+    return node.continueOnError;
+  }
 }
 
 /** Runs one step of a list: bare, or in its `unit:ID` machine when it retries or times out. */

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { compileWorkflow, type CompiledWorkflow } from '../compile/compile.js';
 import { UsageError } from '../errors.js';
 import { evaluateValue, stringifyValue } from '../expr/index.js';
-import type { StepNode, Workflow, Block } from '../model/types.js';
+import type { Workflow } from '../model/types.js';
 import { Frame, instanceFailure } from './frame.js';
 import { Machines } from './machines.js';
 import { Control, type Runtime } from './runtime.js';
@@ -13,23 +13,13 @@ import { errorMessage } from './record.js';
 import { runRoot } from './root.js';
 import type { RunStatus } from './events.js';
 
-const compiledCache = new WeakMap<Workflow, { compiled: CompiledWorkflow; machines: Machines; nodes: Map<string, StepNode> }>();
-
-function collectNodes(block: Block, into: Map<string, StepNode>): void {
-  for (const step of block.steps) {
-    into.set(step.id, step);
-    if (step.body) collectNodes(step.body, into);
-    for (const branch of step.branches ?? []) collectNodes(branch, into);
-  }
-}
+const compiledCache = new WeakMap<Workflow, { compiled: CompiledWorkflow; machines: Machines }>();
 
 function prepared(workflow: Workflow) {
   let entry = compiledCache.get(workflow);
   if (!entry) {
     const compiled = compileWorkflow(workflow);
-    const nodes = new Map<string, StepNode>();
-    for (const block of [workflow.main, workflow.onFailure, workflow.finally]) collectNodes(block, nodes);
-    entry = { compiled, machines: new Machines(compiled), nodes };
+    entry = { compiled, machines: new Machines(compiled) };
     compiledCache.set(workflow, entry);
   }
   return entry;
@@ -70,13 +60,13 @@ function workflowEnv(workflow: Workflow, frameLike: Frame): Record<string, strin
 
 /** Creates an instance whose root frame is ready to run. */
 export function createInstance(runtime: Runtime, workflow: Workflow, inputs: Record<string, unknown>, secrets: Record<string, string>, prefix = '', basePath: readonly number[] = []): Frame {
-  const { compiled, machines, nodes } = prepared(workflow);
+  const { compiled, machines } = prepared(workflow);
   const control = new Control();
   const startedAt = prefix === '' ? (runtime.options.startedAt ?? Date.now()) : Date.now();
   const cancelled = () => control.cancelled;
   // finally: runs on cancel too, and each of its steps whatever the ones before it did.
   const halts = { main: new Halt(undefined, cancelled), on_failure: new Halt(undefined, cancelled), finally: new Halt(undefined, () => false, false) };
-  const base = { runtime, control, compiled, machines, nodes, inputs, secrets, prefix, halts, startedAt, startedAtText: new Date(startedAt).toISOString() };
+  const base = { runtime, control, compiled, machines, inputs, secrets, prefix, halts, startedAt, startedAtText: new Date(startedAt).toISOString() };
   const scope = new Scope(undefined, undefined, basePath);
   const env = workflowEnv(workflow, new Frame({ ...base, env: {} }, scope, halts.main, {}, 'main'));
   return new Frame({ ...base, env }, scope, halts.main, env, 'main');

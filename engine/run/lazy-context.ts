@@ -1,55 +1,46 @@
 /**
- * A step's context with fields computed when first read: its own AbortSignal, the merged
- * environment of its processes, its path, the run's scratch folder. Each looks like a plain own
- * field (read, `in`, Object.keys, spread `{ ...ctx }`), as getters would; but an object literal
- * with getters costs ~2.5 us to create in V8 (10,000 steps: 25 ms), this Proxy ~0.1 us.
+ * A step's context whose fields are computed from the step's state when read: its own
+ * AbortSignal, the merged environment of its processes, its log function, the run's scratch
+ * folder... Each looks like a plain own field (read, `in`, Object.keys, spread `{ ...ctx }`), as
+ * getters would; but an object literal with getters costs ~2.5 us to create in V8 (10,000 steps:
+ * 25 ms), and even plain fields and the closures among them cost a step that reads none of them
+ * (a no-op) ~300 bytes. Here a step brings its state, and gets a Proxy over it.
  */
 import type { StepContext } from '../../steps/contract.js';
 
 /**
- * How to compute each lazy field from a step's `state`, called at each read (each caches what is
- * costly: the signal, the merged env, the folder). Shared by every step: a step brings its state,
- * not four closures.
+ * How to compute each field of a context from a step's `state`, called at each read (a field that
+ * is costly to make, or must stay the same object, keeps it in the state). Shared by every step.
+ * The order of the fields is the order of the context's keys.
  */
-export interface LazyFields<S> {
-  signal(state: S): AbortSignal;
-  env(state: S): Readonly<Record<string, string>>;
-  path(state: S): string;
-  tmpdir(state: S): string;
-}
+export type ContextFields<S> = { readonly [K in keyof StepContext]-?: (state: S) => StepContext[K] };
 
-type Lazy = keyof LazyFields<unknown>;
-type Eager = Omit<StepContext, Lazy>;
-const LAZY_KEYS: readonly Lazy[] = ['signal', 'env', 'path', 'tmpdir'];
-const isLazy = (key: string | symbol): key is Lazy => key === 'signal' || key === 'env' || key === 'path' || key === 'tmpdir';
-const FIELDS = Symbol('lazy fields');
-const STATE = Symbol('lazy state');
-
-interface Target extends Eager {
-  [FIELDS]: LazyFields<unknown>;
-  [STATE]: unknown;
-}
-
-const read = (target: Target, key: Lazy): unknown => target[FIELDS][key](target[STATE]);
-
-const handler: ProxyHandler<Target> = {
-  get: (target, key, receiver) => (isLazy(key) ? read(target, key) : Reflect.get(target, key, receiver)),
-  has: (target, key) => isLazy(key) || (typeof key !== 'symbol' && key in target),
-  ownKeys: (target) => [...Object.keys(target), ...LAZY_KEYS],
-  getOwnPropertyDescriptor: (target, key) => {
-    if (isLazy(key)) return { value: read(target, key), writable: false, enumerable: true, configurable: true };
-    return typeof key === 'symbol' ? undefined : Reflect.getOwnPropertyDescriptor(target, key);
-  },
-  // A context is read-only for steps, as its fields say.
-  set: () => false,
-  defineProperty: () => false,
-  deleteProperty: () => false,
-};
-
-/** The context of `eager` fields plus the `lazy` ones, computed from `state`. */
-export function lazyContext<S>(eager: Eager, lazy: LazyFields<S>, state: S): StepContext {
-  const target = eager as Target;
-  target[FIELDS] = lazy as LazyFields<unknown>;
-  target[STATE] = state;
-  return new Proxy(target, handler) as unknown as StepContext;
+/**
+ * A maker of contexts over states, for one table of fields.
+ *
+ * @example
+ * const contextOf = contextMaker<{ id: string }>({ stepId: (s) => s.id, ... });
+ * contextOf({ id: 'build' }).stepId; // 'build'
+ */
+export function contextMaker<S extends object>(fields: ContextFields<S>): (state: S) => StepContext {
+  const keys = Object.keys(fields);
+  const table = new Map<string | symbol, (state: S) => unknown>(Object.entries(fields));
+  const handler: ProxyHandler<S> = {
+    // Anything else reads as on a plain object (toString, hasOwnProperty...), never the state's own fields.
+    get: (state, key) => {
+      const field = table.get(key);
+      return field ? field(state) : Reflect.get(Object.prototype, key);
+    },
+    has: (_state, key) => table.has(key),
+    ownKeys: () => [...keys],
+    getOwnPropertyDescriptor: (state, key) => {
+      const field = table.get(key);
+      return field && { value: field(state), writable: false, enumerable: true, configurable: true };
+    },
+    // A context is read-only for steps, as its fields say.
+    set: () => false,
+    defineProperty: () => false,
+    deleteProperty: () => false,
+  };
+  return (state) => new Proxy(state, handler) as unknown as StepContext;
 }

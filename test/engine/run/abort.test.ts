@@ -7,12 +7,28 @@ describe('whenAborted', () => {
     const controller = new AbortController();
     const calls: string[] = [];
     whenAborted(controller.signal, () => calls.push('a'));
-    const removeB = whenAborted(controller.signal, () => calls.push('b'));
+    const b = whenAborted(controller.signal, () => calls.push('b'));
     whenAborted(controller.signal, () => calls.push('c'));
-    removeB();
+    b.remove();
+    b.remove();
     controller.abort();
     controller.abort();
     expect(calls).toEqual(['a', 'c']);
+  });
+
+  it('takes off any waiter, first, middle or last, and skips one removed while the others are called', () => {
+    const controller = new AbortController();
+    const calls: string[] = [];
+    const waiters = ['a', 'b', 'c', 'd'].map((name) => whenAborted(controller.signal, () => {
+      calls.push(name);
+      if (name === 'b') waiters[3]!.remove();
+    }));
+    waiters[0]!.remove();
+    waiters[2]!.remove();
+    const e = whenAborted(controller.signal, () => calls.push('e'));
+    controller.abort();
+    e.remove();
+    expect(calls).toEqual(['b', 'e']);
   });
 
   it('adds one listener to the signal however many wait on it', () => {

@@ -1,51 +1,71 @@
-/** lazyContext: lazy fields that read, list and spread like plain own fields. */
+/** contextMaker: context fields computed from a step's state when read, that list and spread like plain own fields. */
 import { describe, expect, it } from 'vitest';
-import { lazyContext } from '../../../engine/run/lazy-context.js';
+import { contextMaker } from '../../../engine/run/lazy-context.js';
 import type { StepContext } from '../../../steps/contract.js';
 
-function context(reads: string[]): StepContext {
-  const signal = new AbortController().signal;
-  const eager = { stepId: 'a', attempt: 2, workdir: '/w', allowedPaths: ['/w'], permissions: undefined, run: {} as StepContext['run'], log: () => undefined };
-  return lazyContext(eager, {
-    signal: (state) => (state.push('signal'), signal),
-    env: (state) => (state.push('env'), { A: '1' }),
-    path: (state) => (state.push('path'), 'a[0]'),
-    tmpdir: (state) => (state.push('tmpdir'), '/tmp/x'),
-  }, reads);
+interface State {
+  reads: string[];
+  signal?: AbortSignal;
 }
 
-describe('lazyContext', () => {
-  it('computes a lazy field only when it is read', () => {
-    const reads: string[] = [];
-    const ctx = context(reads);
-    expect(ctx.stepId).toBe('a');
+const note = <T>(state: State, name: string, value: T): T => {
+  state.reads.push(name);
+  return value;
+};
+
+const contextOf = contextMaker<State>({
+  stepId: (s) => note(s, 'stepId', 'a'),
+  attempt: () => 2,
+  workdir: () => '/w',
+  allowedPaths: () => ['/w'],
+  permissions: () => undefined,
+  run: () => ({}) as StepContext['run'],
+  log: () => () => undefined,
+  maskSecret: () => undefined,
+  describeStep: () => undefined,
+  runStep: () => undefined,
+  signal: (s) => (s.signal ??= note(s, 'signal', new AbortController().signal)),
+  env: (s) => note(s, 'env', { A: '1' }),
+  path: (s) => note(s, 'path', 'a[0]'),
+  tmpdir: (s) => note(s, 'tmpdir', '/tmp/x'),
+});
+
+describe('contextMaker', () => {
+  it('computes a field only when it is read, and again at each read unless the state keeps it', () => {
+    const state: State = { reads: [] };
+    const ctx = contextOf(state);
+    expect(state.reads).toEqual([]);
     expect(ctx.attempt).toBe(2);
-    expect(reads).toEqual([]);
     expect(ctx.env).toEqual({ A: '1' });
-    expect(ctx.path).toBe('a[0]');
-    expect(reads).toEqual(['env', 'path']);
+    expect(ctx.stepId).toBe('a');
+    expect(ctx.stepId).toBe('a');
+    expect(ctx.signal).toBe(ctx.signal);
+    expect(state.reads).toEqual(['env', 'stepId', 'stepId', 'signal']);
   });
 
-  it('lists and spreads its lazy fields as own fields, after the eager ones', () => {
-    const reads: string[] = [];
-    const ctx = context(reads);
-    expect(Object.keys(ctx)).toEqual(['stepId', 'attempt', 'workdir', 'allowedPaths', 'permissions', 'run', 'log', 'signal', 'env', 'path', 'tmpdir']);
+  it('lists and spreads its fields as own fields, in the order of the table, and nothing of the state', () => {
+    const state: State = { reads: [] };
+    const ctx = contextOf(state);
+    expect(Object.keys(ctx)).toEqual(['stepId', 'attempt', 'workdir', 'allowedPaths', 'permissions', 'run', 'log', 'maskSecret', 'describeStep', 'runStep', 'signal', 'env', 'path', 'tmpdir']);
     expect('tmpdir' in ctx && 'signal' in ctx && 'log' in ctx).toBe(true);
-    expect('nothing' in ctx).toBe(false);
+    expect('reads' in ctx || 'nothing' in ctx).toBe(false);
+    expect((ctx as unknown as State).reads).toBeUndefined();
+    expect(Object.prototype.hasOwnProperty.call(ctx, 'env') && ctx.hasOwnProperty('env')).toBe(true);
     const copy = { ...ctx, env: { B: '2' } };
     expect(copy.tmpdir).toBe('/tmp/x');
     expect(copy.path).toBe('a[0]');
     expect(copy.env).toEqual({ B: '2' });
     expect(copy.signal).toBeInstanceOf(AbortSignal);
     expect(typeof copy.log).toBe('function');
-    expect([...new Set(reads)].sort()).toEqual(['env', 'path', 'signal', 'tmpdir']);
+    expect([...new Set(state.reads)].sort()).toEqual(['env', 'path', 'signal', 'stepId', 'tmpdir']);
   });
 
   it('cannot be changed by a step', () => {
-    const ctx = context([]) as unknown as Record<string, unknown>;
+    const ctx = contextOf({ reads: [] }) as unknown as Record<string, unknown>;
     expect(Reflect.set(ctx, 'stepId', 'b')).toBe(false);
     expect(Reflect.set(ctx, 'env', {})).toBe(false);
     expect(Reflect.deleteProperty(ctx, 'log')).toBe(false);
+    expect(Reflect.defineProperty(ctx, 'extra', { value: 1 })).toBe(false);
     expect(ctx.stepId).toBe('a');
   });
 });
