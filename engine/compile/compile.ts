@@ -147,7 +147,7 @@ export const STANDINGS = ['succeeded', 'failed', 'cancelled'] as const;
  * No context, guards or actions: the next state depends on the state and the event alone
  * (engine/run/root.ts computes each transition once).
  */
-function rootMachine(wf: Workflow): StateConfig {
+function buildRoot(wf: Workflow): StateConfig {
   const hasFinally = wf.finally.steps.length > 0;
   const onward = (standing: string): string => (hasFinally ? 'finally' : standing);
   const passOn = (): StateConfig => Object.fromEntries(STANDINGS.map((s) => [s, onward(s)]));
@@ -159,6 +159,25 @@ function rootMachine(wf: Workflow): StateConfig {
   if (hasFinally) states.finally = section(wf.finally, Object.fromEntries(STANDINGS.map((s) => [s, s])));
   for (const standing of STANDINGS) states[standing] = { type: 'final' };
   return { id: 'wf', initial: 'main', states };
+}
+
+/**
+ * Root configs by outline (the block of each section, and which sections have steps): a root
+ * names nothing else, so workflows of one outline share it, and the machine made from it
+ * (engine/run/machines.ts), not once per run of a workflow read again (the scheduler, the bench).
+ */
+const roots = new Map<string, StateConfig>();
+const ROOTS_KEPT = 64;
+
+function rootMachine(wf: Workflow): StateConfig {
+  const named = (block: Block) => (block.steps.length > 0 ? block.name : '');
+  const key = `${wf.main.name} ${named(wf.onFailure)} ${named(wf.finally)}`;
+  let config = roots.get(key);
+  if (!config) {
+    if (roots.size >= ROOTS_KEPT) roots.delete(roots.keys().next().value!);
+    roots.set(key, (config = buildRoot(wf)));
+  }
+  return config;
 }
 
 function collectBlocks(block: Block, into: Map<string, Block>): void {

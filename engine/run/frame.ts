@@ -22,8 +22,6 @@ export interface Instance {
   /** Prepended to step ids in events (`deploy/` for the steps of a sub-workflow called by `deploy`). */
   readonly prefix: string;
   readonly startedAt: number;
-  /** `run.started_at`, formatted once rather than per expression. */
-  readonly startedAtText: string;
   /** The halt scope of each section: `main` fails once a step of it failed uncovered. */
   readonly halts: Readonly<Record<Section, Halt>>;
   readonly machines: MachineSource;
@@ -43,6 +41,15 @@ export function instanceFailure(instance: Instance): string | undefined {
 export interface MachineSource {
   root(): import('xstate').AnyStateMachine;
   block(name: string): import('xstate').AnyStateMachine;
+}
+
+/** `run.started_at`, formatted once per instance rather than per expression (and not at all when unread). */
+const startedAtTexts = new WeakMap<Instance, string>();
+
+function startedAtText(instance: Instance): string {
+  let text = startedAtTexts.get(instance);
+  if (text === undefined) startedAtTexts.set(instance, (text = new Date(instance.startedAt).toISOString()));
+  return text;
 }
 
 export class Frame {
@@ -180,7 +187,7 @@ export class Frame {
       inputs: instance.inputs, env, secrets: instance.secrets, steps: this.scope.steps,
       run: {
         id: this.runtime.runId, workflow: instance.compiled.workflow.name, status: this.runStatus(), workdir: this.runtime.options.workdir,
-        workflow_dir: dirname(instance.compiled.workflow.file), started_at: instance.startedAtText,
+        workflow_dir: dirname(instance.compiled.workflow.file), started_at: startedAtText(instance),
         rehearse: this.runtime.options.rehearse === true, error: instanceFailure(instance) ?? null,
       },
     };

@@ -70,13 +70,8 @@ function implementations(delays: Record<string, unknown>) {
 let shared: ReturnType<typeof implementations> | undefined;
 const sharedImpl = () => (shared ??= implementations({}));
 
-/**
- * Root machines by config: a root's config names only its blocks and which sections are empty,
- * so workflows of the same outline share one machine, built once per process (not once per run
- * of a workflow read again, as the scheduler and the benchmarks do).
- */
-const roots = new Map<string, AnyStateMachine>();
-const ROOTS_KEPT = 64;
+/** Root machines by config: workflows of one outline share their root config (compile.ts rootMachine), and so its machine. */
+const roots = new WeakMap<StateConfig, AnyStateMachine>();
 
 /** The machines of one compiled workflow; block machines are built on first use and reused. */
 export class Machines implements MachineSource {
@@ -88,14 +83,10 @@ export class Machines implements MachineSource {
   }
 
   root(): AnyStateMachine {
-    const key = JSON.stringify(this.compiled.root);
-    let machine = roots.get(key);
-    if (!machine) {
-      if (roots.size >= ROOTS_KEPT) roots.delete(roots.keys().next().value!);
-      // No context, guards, actions or actors: engine/run/root.ts steps it with XState's pure transitions.
-      machine = createMachine(this.compiled.root as never) as unknown as AnyStateMachine;
-      roots.set(key, machine);
-    }
+    const config = this.compiled.root;
+    let machine = roots.get(config);
+    // No context, guards, actions or actors: engine/run/root.ts steps it with XState's pure transitions.
+    if (!machine) roots.set(config, (machine = createMachine(config as never) as unknown as AnyStateMachine));
     return machine;
   }
 

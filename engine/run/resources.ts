@@ -8,13 +8,19 @@ interface Held {
 
 export class RunResources implements RunScope {
   private readonly held = new Map<string, Held>();
+  private artifacts?: string;
 
   constructor(
     readonly id: string,
-    readonly artifactsDir: string,
+    /** Where the run's artifacts go, or how to make that path when a step first asks (most never do). */
+    private readonly artifactsPath: string | (() => string),
     private readonly warn: (message: string) => void = () => {},
     readonly settings: Readonly<Record<string, unknown>> = {},
   ) {}
+
+  get artifactsDir(): string {
+    return (this.artifacts ??= typeof this.artifactsPath === 'string' ? this.artifactsPath : this.artifactsPath());
+  }
 
   resource<T>(key: string, create: () => Promise<T>, dispose: (value: T) => Promise<void>): Promise<T> {
     const existing = this.held.get(key);

@@ -109,14 +109,15 @@ export async function runWorkflow(workflow: Workflow, options: RunOptions = {}):
   let secretEnvCopy: Record<string, string> | undefined;
   const secretEnv = () => (secretEnvCopy ??= { ...baseEnv(), ...options.secretEnv });
   const secrets = hasSecrets(workflow) ? resolveSecrets(workflow, secretEnv()) : {};
-  checkWorkdir(resolve(options.workdir ?? process.cwd()));
+  const workdir = resolve(options.workdir ?? process.cwd());
+  checkWorkdir(workdir);
   // A sub-workflow's missing secret is found now, not when its step is reached halfway through.
   for (const sub of subworkflowsOf(workflow)) if (hasSecrets(sub)) resolveSecrets(sub, secretEnv());
   const runId = options.runId ?? newRunId();
   const scratch = new ScratchDir();
   const started = options.startedAt ?? Date.now();
   const runtime = new Runtime({
-    runId, workdir: resolve(options.workdir ?? process.cwd()), scratch,
+    runId, workdir, scratch,
     get baseEnv() {
       return baseEnv();
     },

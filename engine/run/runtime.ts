@@ -36,8 +36,7 @@ export class Runtime {
 
   constructor(readonly options: RuntimeOptions) {
     this.addSecrets(options.secretValues ?? []);
-    const artifacts = options.artifactsDir ?? join(options.workdir, '.arq-artifacts', options.runId);
-    this.scope = new RunResources(options.runId, artifacts, (message) => this.emit({ type: 'run.warning', run: this.runId, time: Date.now(), message }), options.settings);
+    this.scope = new RunResources(options.runId, () => options.artifactsDir ?? join(options.workdir, '.arq-artifacts', options.runId), (message) => this.emit({ type: 'run.warning', run: this.runId, time: Date.now(), message }), options.settings);
   }
 
   /**
