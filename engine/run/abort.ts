@@ -12,6 +12,11 @@ class Waiters {
 
   add(call: () => void): Waiter {
     const waiter = new Waiter(this, call, this.tail);
+    // The signal has aborted: nothing will call it (as with a listener added to an aborted signal).
+    if (this.fired) {
+      waiter.removed = true;
+      return waiter;
+    }
     if (this.tail) this.tail.next = waiter;
     else this.head = waiter;
     this.tail = waiter;

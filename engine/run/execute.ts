@@ -124,13 +124,16 @@ export function executeNode<T>(frame: Frame, node: StepNode, signal: AbortSignal
 /** The first attempt of a step in a resumed run: taken from the journal, or run as usual. */
 async function startReplayed<T>(frame: Frame, node: StepNode, signal: AbortSignal, settle: Settle<T>): Promise<T> {
   let replayed: Replayed | undefined;
+  let runs = false;
+  // A failed step of the journal, or an `if:` that cannot be evaluated, fails the step (not the run).
   try {
     replayed = await replayStep(frame, node, signal);
+    if (!replayed) runs = shouldRun(frame, node);
   } catch (error) {
     return settle.failed(error);
   }
   if (replayed) return settle.ok(replayed);
-  if (!shouldRun(frame, node)) return settle.ok(new Skipped('its if: condition was false'));
+  if (!runs) return settle.ok(new Skipped('its if: condition was false'));
   frame.started.set(node.id, Date.now());
   return startAttempt(frame, node, frame.attempts.get(node.id)!, signal, settle);
 }
@@ -219,7 +222,7 @@ function runAction(frame: Frame, node: StepNode, attempt: number, own: StepSigna
   // Script variables are evaluated before the step starts (an expression that fails, fails the step
   // here); a merged env without them is only made when the step reads it.
   const merged = node.scriptVars?.length ? processEnv(frame, node, env) : undefined;
-  const state: StepState = { frame, node, attempt, own, env, merged };
+  const state = new StepState(frame, node, attempt, own, env, merged);
   if (node.uses === 'agents.team') return runTeam(frame, node, input as Record<string, unknown>, own.signal);
   if (node.uses === 'agents.plan') return runPlan(frame, node, input as PlanInput, own.signal, () => stepContext(state));
   const running = Promise.resolve(type.run(input as Record<string, unknown>, stepContext(state)));
@@ -248,20 +251,33 @@ function allowedPaths(frame: Frame): readonly string[] {
   return paths;
 }
 
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
 /** What one step's context is computed from; what is costly to make, or must stay the same, is kept here. */
-interface StepState {
-  readonly frame: Frame;
-  readonly node: StepNode;
-  readonly attempt: number;
-  readonly own: StepSignal;
-  /** The step's env (the workflow's, its blocks', its own), before the process env is merged in. */
-  readonly env: Readonly<Record<string, string>>;
-  /** The merged env with the step's script variables, evaluated before it started. */
-  readonly merged?: Readonly<Record<string, string>>;
+class StepState {
   processEnv?: Readonly<Record<string, string>>;
   log?: StepContext['log'];
   runStep?: StepContext['runStep'];
   ctx?: StepContext;
+
+  constructor(
+    readonly frame: Frame,
+    readonly node: StepNode,
+    readonly attempt: number,
+    readonly own: StepSignal,
+    /** The step's env (the workflow's, its blocks', its own), before the process env is merged in. */
+    readonly env: Readonly<Record<string, string>>,
+    /** The merged env with the step's script variables, evaluated before it started. */
+    readonly merged: Readonly<Record<string, string>> | undefined,
+  ) {}
+
+  /**
+   * What `console.log(ctx)` shows: the step, not the run's innards. Node looks this up on a Proxy's
+   * target (this state) and calls it on the Proxy, the context itself.
+   */
+  [INSPECT](this: StepContext): object {
+    return { stepId: this.stepId, attempt: this.attempt, workdir: this.workdir };
+  }
 }
 
 /** What does not depend on the step: made once per runtime and workflow. */

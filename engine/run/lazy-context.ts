@@ -27,20 +27,21 @@ export function contextMaker<S extends object>(fields: ContextFields<S>): (state
   const table = new Map<string | symbol, (state: S) => unknown>(Object.entries(fields));
   const handler: ProxyHandler<S> = {
     // Anything else reads as on a plain object (toString, hasOwnProperty...), never the state's own fields.
-    get: (state, key) => {
+    get: (state, key, receiver) => {
       const field = table.get(key);
-      return field ? field(state) : Reflect.get(Object.prototype, key);
+      return field ? field(state) : Reflect.get(Object.prototype, key, receiver);
     },
-    has: (_state, key) => table.has(key),
+    has: (_state, key) => table.has(key) || key in Object.prototype,
     ownKeys: () => [...keys],
     getOwnPropertyDescriptor: (state, key) => {
       const field = table.get(key);
       return field && { value: field(state), writable: false, enumerable: true, configurable: true };
     },
-    // A context is read-only for steps, as its fields say.
+    // A context is read-only for steps, as its fields say; its state stays open for what it keeps.
     set: () => false,
     defineProperty: () => false,
     deleteProperty: () => false,
+    preventExtensions: () => false,
   };
   return (state) => new Proxy(state, handler) as unknown as StepContext;
 }

@@ -48,12 +48,13 @@ function blockOf(frame: Frame, section: Section): Block {
   return section === 'main' ? workflow.main : section === 'on_failure' ? workflow.onFailure : workflow.finally;
 }
 
-/** Runs a section; an engine bug (it threw) fails the run loudly rather than ending it as a success. */
-async function runSectionOf(frame: Frame, section: Section, signal: AbortSignal): Promise<void> {
+/** Runs a section; what it threw (an engine bug), or undefined. */
+async function runSectionOf(frame: Frame, section: Section, signal: AbortSignal): Promise<unknown> {
   try {
     await runSection(frame, blockOf(frame, section).name, section, signal);
+    return undefined;
   } catch (error) {
-    frame.instance.halts.main.fail(`Internal error: ${errorMessage(error)}`);
+    return error ?? new Error('a section threw nothing');
   }
 }
 
@@ -67,15 +68,22 @@ export async function runRoot(frame: Frame, signal?: AbortSignal): Promise<RunSt
   const { control } = frame.instance;
   let state = initialSnapshot(machine);
   let running: AbortController | undefined;
+  let crash: { error: unknown } | undefined;
   const cancel = () => {
     const after = nextSnapshot(machine, state, 'CANCEL');
     if (after.value === state.value) {
       control.cancelled = true;
       return;
     }
-    control.cancel();
-    running?.abort();
     state = after;
+    // The section's steps are stopped even if recording the waiting ones failed (an engine bug, rethrown below).
+    try {
+      control.cancel();
+    } catch (error) {
+      crash ??= { error };
+    } finally {
+      running?.abort();
+    }
   };
   if (signal?.aborted) cancel();
   else signal?.addEventListener('abort', cancel, { once: true });
@@ -83,13 +91,18 @@ export async function runRoot(frame: Frame, signal?: AbortSignal): Promise<RunSt
     while (state.status !== 'done') {
       const entered = state;
       running = new AbortController();
-      await runSectionOf(frame, entered.value as Section, running.signal);
-      // A cancel while the section ran has already moved the machine on.
-      if (state === entered) state = settledSnapshot(machine, entered, frame.runStatus());
+      const error = await runSectionOf(frame, entered.value as Section, running.signal);
+      // A cancel while the section ran has already moved the machine on: what its stopped steps did
+      // then is theirs (recorded as cancelled), as a stopped child actor's end was XState's.
+      if (state !== entered) continue;
+      // An engine bug fails the run loudly rather than ending it as a success.
+      if (error !== undefined) frame.instance.halts.main.fail(`Internal error: ${errorMessage(error)}`);
+      state = settledSnapshot(machine, entered, frame.runStatus());
     }
   } finally {
     signal?.removeEventListener('abort', cancel);
   }
+  if (crash) throw crash.error;
   return state.value as RunStatus;
 }
 

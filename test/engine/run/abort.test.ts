@@ -31,6 +31,19 @@ describe('whenAborted', () => {
     expect(calls).toEqual(['b', 'e']);
   });
 
+  it('never calls a waiter added once the signal has aborted, nor one added by a waiter being called', () => {
+    const controller = new AbortController();
+    const calls: string[] = [];
+    whenAborted(controller.signal, () => {
+      calls.push('a');
+      whenAborted(controller.signal, () => calls.push('during'));
+    });
+    controller.abort();
+    const late = whenAborted(controller.signal, () => calls.push('late'));
+    late.remove();
+    expect(calls).toEqual(['a']);
+  });
+
   it('adds one listener to the signal however many wait on it', () => {
     const controller = new AbortController();
     let added = 0;

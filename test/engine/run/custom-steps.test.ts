@@ -14,9 +14,26 @@ writeFiles(dir, {
 };
 `,
   'steps/empty.mjs': 'export const nothing = 1;\n',
+  'steps/show.mjs': `import { inspect } from 'node:util';
+export const step = {
+  type: 'show',
+  description: 'Shows its context as console.log would.',
+  input: { type: 'object' },
+  run: async (input, ctx) => ({ shown: inspect(ctx), keys: Object.keys(ctx).join(' '), copied: Object.keys({ ...ctx }).length }),
+};
+`,
 });
 
 describe('custom step types (uses: ./module.js)', () => {
+  it('get a context that console.log shows as the step, and that lists and spreads its fields', async () => {
+    const { result } = await runText('name: show\nsteps:\n  - { id: look, uses: ./steps/show.mjs }\noutputs:\n  o: ${{ steps.look.outputs }}\n', dir);
+    expect(result.outputs.o).toEqual({
+      shown: `{ stepId: 'look', attempt: 1, workdir: '${dir}' }`,
+      keys: 'stepId attempt workdir allowedPaths permissions run log maskSecret describeStep runStep signal env path tmpdir',
+      copied: 14,
+    });
+  });
+
   it('runs a local module that exports the step contract, with its outputs for later steps', async () => {
     const { result, events } = await runText(`name: custom
 inputs:

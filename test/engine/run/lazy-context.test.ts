@@ -66,6 +66,16 @@ describe('contextMaker', () => {
     expect(Reflect.set(ctx, 'env', {})).toBe(false);
     expect(Reflect.deleteProperty(ctx, 'log')).toBe(false);
     expect(Reflect.defineProperty(ctx, 'extra', { value: 1 })).toBe(false);
+    expect(Reflect.preventExtensions(ctx)).toBe(false);
     expect(ctx.stepId).toBe('a');
+  });
+
+  it('reads like a plain object for what is not a field of it', () => {
+    const ctx = contextOf({ reads: [] });
+    expect('toString' in ctx && 'hasOwnProperty' in ctx).toBe(true);
+    expect(String(ctx)).toBe('[object Object]');
+    expect(Object.getPrototypeOf(ctx)).toBe(Object.prototype);
+    expect((ctx as unknown as { __proto__: unknown }).__proto__).toBe(Object.prototype);
+    expect(ctx.hasOwnProperty('toString')).toBe(false);
   });
 });
