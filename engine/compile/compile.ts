@@ -198,6 +198,12 @@ function stepsOf(blocks: ReadonlyMap<string, Block>): Map<string, StepNode> {
   return steps;
 }
 
+/** `unit:ID` is the one-step block a coordinator runs for step ID when it retries or times out. */
+function blockNamed(name: string, blocks: ReadonlyMap<string, Block>, step: (id: string) => StepNode | undefined): Block {
+  if (!name.startsWith('unit:')) return blocks.get(name)!;
+  return { name, steps: [step(name.slice(5))!], dag: false };
+}
+
 /** Compiles a checked workflow into machine configs. */
 export function compileWorkflow(wf: Workflow): CompiledWorkflow {
   const compiler = new Compiler();
@@ -216,7 +222,7 @@ export function compileWorkflow(wf: Workflow): CompiledWorkflow {
     workflow: wf, root, blocks, delays: compiler.delays, step,
     block(name) {
       let config = cache.get(name);
-      if (!config) cache.set(name, (config = compiler.blockMachine(name.startsWith('unit:') ? { name, steps: [step(name.slice(5))!], dag: false } : blocks.get(name)!)));
+      if (!config) cache.set(name, (config = compiler.blockMachine(blockNamed(name, blocks, step))));
       return config;
     },
   };

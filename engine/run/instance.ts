@@ -5,7 +5,7 @@ import { compileWorkflow, type CompiledWorkflow } from '../compile/compile.js';
 import { UsageError } from '../errors.js';
 import { evaluateValue, stringifyValue } from '../expr/index.js';
 import type { Workflow } from '../model/types.js';
-import { Frame, instanceFailure, type Instance } from './frame.js';
+import { Frame, instanceFailure } from './frame.js';
 import { Machines } from './machines.js';
 import { Control, type Runtime } from './runtime.js';
 import { Halt, Scope } from './scope.js';
@@ -52,8 +52,6 @@ export interface InstanceResult {
   readonly error?: string;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 function workflowEnv(workflow: Workflow, frameLike: Frame): Record<string, string> {
   const values = evaluateValue(workflow.env!, frameLike.evalContext({})) as Record<string, unknown>;
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, stringifyValue(v)]));
@@ -67,7 +65,7 @@ export function createInstance(runtime: Runtime, workflow: Workflow, inputs: Rec
   const cancelled = () => control.cancelled;
   // finally: runs on cancel too, and each of its steps whatever the ones before it did.
   const halts = { main: new Halt(undefined, cancelled), on_failure: new Halt(undefined, cancelled), finally: new Halt(undefined, () => false, false) };
-  const instance: Mutable<Instance> = { runtime, control, compiled, machines, inputs, secrets, prefix, halts, startedAt, env: {} };
+  const instance = { runtime, control, compiled, machines, inputs, secrets, prefix, halts, startedAt, env: {} as Readonly<Record<string, string>> };
   const scope = new Scope(undefined, undefined, basePath);
   // The workflow's env: may read inputs, secrets and run, not env itself.
   if (workflow.env) instance.env = workflowEnv(workflow, new Frame(instance, scope, halts.main, {}, 'main'));

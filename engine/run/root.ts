@@ -48,13 +48,13 @@ function blockOf(frame: Frame, section: Section): Block {
   return section === 'main' ? workflow.main : section === 'on_failure' ? workflow.onFailure : workflow.finally;
 }
 
-/** Runs a section; what it threw (an engine bug), or undefined. */
-async function runSectionOf(frame: Frame, section: Section, signal: AbortSignal): Promise<unknown> {
+/** Runs a section; what it threw (an engine bug), if it threw. */
+async function runSectionOf(frame: Frame, section: Section, signal: AbortSignal): Promise<{ error: unknown } | undefined> {
   try {
     await runSection(frame, blockOf(frame, section).name, section, signal);
     return undefined;
   } catch (error) {
-    return error ?? new Error('a section threw nothing');
+    return { error };
   }
 }
 
@@ -91,12 +91,12 @@ export async function runRoot(frame: Frame, signal?: AbortSignal): Promise<RunSt
     while (state.status !== 'done') {
       const entered = state;
       running = new AbortController();
-      const error = await runSectionOf(frame, entered.value as Section, running.signal);
+      const crashed = await runSectionOf(frame, entered.value as Section, running.signal);
       // A cancel while the section ran has already moved the machine on: what its stopped steps did
       // then is theirs (recorded as cancelled), as a stopped child actor's end was XState's.
       if (state !== entered) continue;
       // An engine bug fails the run loudly rather than ending it as a success.
-      if (error !== undefined) frame.instance.halts.main.fail(`Internal error: ${errorMessage(error)}`);
+      if (crashed) frame.instance.halts.main.fail(`Internal error: ${errorMessage(crashed.error)}`);
       state = settledSnapshot(machine, entered, frame.runStatus());
     }
   } finally {
